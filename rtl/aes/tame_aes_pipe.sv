@@ -1,0 +1,239 @@
+// Fully pipelined AES encryption with key slots: one 128-bit block per clock, one round
+// per stage. Each stage's register is its S-box output register, so a round is the ROM
+// read, then ShiftRows, MixColumns and the round key of the block's own slot.
+//
+// Streams: the pipeline itself never stalls. A credit count admits a block only while
+// the output FIFO is sure to have room for it, so ready never travels backwards
+// through the rounds. The user field skips the rounds in a FIFO of its own and meets
+// its block again at the output (the order cannot change).
+//
+// Key slots: a slot is reloaded through the sideload port. From the moment a load is
+// taken the slot admits no new block; the load waits until the slot's blocks have left
+// the rounds, then writes the round keys; only then is the slot ready again. Blocks
+// under other slots keep flowing the whole time.
+module tame_aes_pipe #(
+  parameter int unsigned          NumSlots   = 4,    // a power of two
+  parameter int unsigned          MaxKeyBits = 256,  // 256: AES-128 and AES-256; 128: AES-128 only
+  parameter int unsigned          SboxImpl   = tame_pkg::SboxRom,
+  parameter int unsigned          UserW      = 1,
+  parameter int unsigned          FifoDepth  = 16,   // >= rounds + 2 for one block per clock
+  localparam int unsigned         SlotW      = (NumSlots > 1) ? $clog2(NumSlots) : 1
+) (
+  input  logic                clk_i,
+  input  logic                rst_ni,
+  input  logic                zeroize_i,      // clears every slot and round key at once
+
+  // Key sideload: the slot's key; bytes in FIPS-197 order from [255:248].
+  input  logic                key_valid_i,
+  output logic                key_ready_o,
+  input  logic [SlotW-1:0]    key_slot_i,
+  input  logic [255:0]        key_i,
+  input  logic                key256_i,       // ignored (AES-128) when MaxKeyBits is 128
+  output logic [NumSlots-1:0] slot_ready_o,   // loaded and not being reloaded
+
+  // Blocks in. in_ready_o depends on in_slot_i: a block waits while its slot is not ready.
+  input  logic                in_valid_i,
+  output logic                in_ready_o,
+  input  logic [127:0]        in_block_i,
+  input  logic [SlotW-1:0]    in_slot_i,
+  input  logic [UserW-1:0]    in_user_i,
+
+  // Blocks out, in the order they came in.
+  output logic                out_valid_o,
+  input  logic                out_ready_i,
+  output logic [127:0]        out_block_o,
+  output logic [UserW-1:0]    out_user_o
+);
+
+  localparam int unsigned Nr      = (MaxKeyBits == 256) ? 14 : 10;
+  localparam int unsigned CountW  = $clog2(FifoDepth + 1);
+
+  // ---------------------------------------------------------------- key slots
+  logic [NumSlots-1:0] slot_valid_q;   // round keys loaded
+  logic [NumSlots-1:0] slot_is256_q;
+  logic [127:0]        rk_q [(Nr + 1) * NumSlots];  // round key r of slot s at r*NumSlots+s
+
+  typedef enum logic [1:0] { LoadIdle, LoadDrain, LoadExpand } load_state_e;
+  load_state_e         load_state_q;
+  logic [SlotW-1:0]    load_slot_q;
+  logic [255:0]        load_key_q;
+  logic                load_is256_q;
+  logic                slot_in_flight;
+  logic                exp_start, exp_we, exp_done, exp_busy;
+  logic [3:0]          exp_idx;
+  logic [127:0]        exp_rk;
+
+  assign key_ready_o  = (load_state_q == LoadIdle);
+  assign slot_ready_o = slot_valid_q;
+  assign exp_start    = (load_state_q == LoadDrain) && !slot_in_flight && !exp_busy;
+
+  tame_aes_key_expand #(.SboxImpl(SboxImpl)) u_key_expand (
+    .clk_i,
+    .rst_ni,
+    .clear_i  (zeroize_i),
+    .start_i  (exp_start),
+    .key_i    (load_key_q),
+    .key256_i (load_is256_q),
+    .busy_o   (exp_busy),
+    .rk_we_o  (exp_we),
+    .rk_idx_o (exp_idx),
+    .rk_o     (exp_rk),
+    .done_o   (exp_done)
+  );
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      load_state_q <= LoadIdle;
+      load_slot_q  <= '0;
+      load_key_q   <= '0;
+      load_is256_q <= 1'b0;
+      slot_valid_q <= '0;
+      slot_is256_q <= '0;
+    end else if (zeroize_i) begin
+      load_state_q <= LoadIdle;
+      load_key_q   <= '0;
+      slot_valid_q <= '0;
+    end else begin
+      unique case (load_state_q)
+        LoadIdle: if (key_valid_i) begin
+          load_state_q              <= LoadDrain;
+          load_slot_q               <= key_slot_i;
+          load_key_q                <= key_i;
+          load_is256_q              <= (MaxKeyBits == 256) && key256_i;
+          slot_valid_q[key_slot_i]  <= 1'b0;   // no new block under the old key
+        end
+        LoadDrain: if (exp_start) begin
+          load_state_q <= LoadExpand;
+          load_key_q   <= '0;                   // the expander holds it now
+        end
+        LoadExpand: if (exp_done) begin
+          load_state_q               <= LoadIdle;
+          slot_valid_q[load_slot_q]  <= 1'b1;
+          slot_is256_q[load_slot_q]  <= load_is256_q;
+        end
+        default: load_state_q <= LoadIdle;
+      endcase
+    end
+  end
+
+  for (genvar r = 0; r <= Nr; r++) begin : g_rk_round
+    for (genvar s = 0; s < NumSlots; s++) begin : g_rk_slot
+      always_ff @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni) begin
+          rk_q[r * NumSlots + s] <= '0;
+        end else if (zeroize_i) begin
+          rk_q[r * NumSlots + s] <= '0;
+        end else if (exp_we && exp_idx == 4'(r) && load_slot_q == SlotW'(s)) begin
+          rk_q[r * NumSlots + s] <= exp_rk;
+        end
+      end
+    end
+  end
+
+  // ---------------------------------------------------------------- admission
+  logic              accept, pop;
+  logic [CountW-1:0] outstanding_q;   // admitted and not yet taken at the output
+
+  assign in_ready_o = (outstanding_q < CountW'(FifoDepth)) && slot_valid_q[in_slot_i];
+  assign accept     = in_valid_i && in_ready_o;
+  assign pop        = out_valid_o && out_ready_i;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) outstanding_q <= '0;
+    else         outstanding_q <= outstanding_q + CountW'(accept) - CountW'(pop);
+  end
+
+  // ---------------------------------------------------------------- rounds
+  // Stage k (1..Nr) holds SubBytes of round k's input in sb_q[k].
+  logic [127:0]     round_in [Nr];        // round k+1's S-box input, from stage k
+  logic [127:0]     sb_q     [1:Nr];
+  logic             valid_q  [1:Nr];
+  logic [SlotW-1:0] slot_q   [1:Nr];
+  logic             is256_q  [1:Nr];
+
+  assign round_in[0] = in_block_i ^ rk_q[int'(in_slot_i)];
+
+  for (genvar k = 1; k <= Nr; k++) begin : g_stage
+    for (genvar b = 0; b < 16; b += 2) begin : g_sbox
+      tame_aes_sbox #(.Impl(SboxImpl)) u_sbox (
+        .clk_i,
+        .a0_i (round_in[k-1][127 - 8 * b -: 8]),
+        .a1_i (round_in[k-1][119 - 8 * b -: 8]),
+        .s0_o (sb_q[k][127 - 8 * b -: 8]),
+        .s1_o (sb_q[k][119 - 8 * b -: 8])
+      );
+    end
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        valid_q[k] <= 1'b0;
+        slot_q[k]  <= '0;
+        is256_q[k] <= 1'b0;
+      end else if (k == 1) begin
+        valid_q[k] <= accept;
+        slot_q[k]  <= in_slot_i;
+        is256_q[k] <= slot_is256_q[in_slot_i];
+      end else begin
+        valid_q[k] <= valid_q[k-1];
+        slot_q[k]  <= slot_q[k-1];
+        is256_q[k] <= is256_q[k-1];
+      end
+    end
+
+    if (k < Nr) begin : g_mix
+      assign round_in[k] = tame_pkg::mix_columns(tame_pkg::shift_rows(sb_q[k]))
+                           ^ rk_q[k * NumSlots + int'(slot_q[k])];
+    end
+  end
+
+  // The final round has no MixColumns.
+  logic [127:0] last_round;
+  assign last_round = tame_pkg::shift_rows(sb_q[Nr]) ^ rk_q[Nr * NumSlots + int'(slot_q[Nr])];
+
+  // With AES-256 rounds, an AES-128 block finishes at stage 10 and rides a short delay
+  // line so that it leaves at the same stage, in order, as every other block.
+  logic [127:0] result;
+  if (Nr == 14) begin : g_aes128_exit
+    logic [127:0] early_q [11:14];
+    always_ff @(posedge clk_i) begin
+      early_q[11] <= tame_pkg::shift_rows(sb_q[10]) ^ rk_q[10 * NumSlots + int'(slot_q[10])];
+    end
+    for (genvar k = 12; k <= 14; k++) begin : g_delay
+      always_ff @(posedge clk_i) early_q[k] <= early_q[k-1];
+    end
+    assign result = is256_q[Nr] ? last_round : early_q[14];
+  end else begin : g_aes128_only
+    assign result = last_round;
+  end
+
+  // Per-slot drain check for a pending reload: any stage still holding the slot.
+  always_comb begin
+    slot_in_flight = 1'b0;
+    for (int k = 1; k <= Nr; k++) begin
+      if (valid_q[k] && slot_q[k] == load_slot_q) slot_in_flight = 1'b1;
+    end
+  end
+
+  // ---------------------------------------------------------------- output side
+  logic block_empty, user_empty, block_full, user_full;
+
+  tame_fifo #(.Width(128), .Depth(FifoDepth)) u_block_fifo (
+    .clk_i, .rst_ni, .flush_i(1'b0),
+    .push_i (valid_q[Nr]), .wdata_i(result),
+    .pop_i  (pop),         .rdata_o(out_block_o),
+    .empty_o(block_empty), .full_o (block_full)
+  );
+
+  tame_fifo #(.Width(UserW), .Depth(FifoDepth)) u_user_fifo (
+    .clk_i, .rst_ni, .flush_i(1'b0),
+    .push_i (accept), .wdata_i(in_user_i),
+    .pop_i  (pop),    .rdata_o(out_user_o),
+    .empty_o(user_empty), .full_o(user_full)
+  );
+
+  assign out_valid_o = !block_empty;
+
+  logic unused;
+  assign unused = ^{user_empty, user_full, block_full};
+
+endmodule

@@ -1,0 +1,111 @@
+// Block 1, the disk crypt block: AES-CTR over 128-bit beats (spec section 2). A request
+// names a key slot, the 64-bit ctr_nonce and the index of its first block; the beats
+// that follow, up to one marked last, use the counter blocks ctr_nonce || BE64(index),
+// index counting up by one per beat (modulo 2^64). Encryption and decryption are the
+// same operation. Tags and the last flag pass through untouched.
+module tame_ctr_crypt #(
+  parameter int unsigned          NumSlots   = 4,
+  parameter int unsigned          MaxKeyBits = 256,
+  parameter int unsigned          SboxImpl   = tame_pkg::SboxRom,
+  parameter int unsigned          TagW       = 16,
+  localparam int unsigned         SlotW      = (NumSlots > 1) ? $clog2(NumSlots) : 1
+) (
+  input  logic                clk_i,
+  input  logic                rst_ni,
+  input  logic                zeroize_i,
+
+  // Key sideload (from the trust anchor's key controller).
+  input  logic                key_valid_i,
+  output logic                key_ready_o,
+  input  logic [SlotW-1:0]    key_slot_i,
+  input  logic [255:0]        key_i,
+  input  logic                key256_i,
+  output logic [NumSlots-1:0] slot_ready_o,
+
+  // Requests: one per run of beats.
+  input  logic                req_valid_i,
+  output logic                req_ready_o,
+  input  logic [SlotW-1:0]    req_slot_i,
+  input  logic [63:0]         req_nonce_i,
+  input  logic [63:0]         req_index_i,
+
+  // Data beats in (ciphertext or plaintext).
+  input  logic                in_valid_i,
+  output logic                in_ready_o,
+  input  logic [127:0]        in_data_i,
+  input  logic [TagW-1:0]     in_tag_i,
+  input  logic                in_last_i,
+
+  // Data beats out, in order.
+  output logic                out_valid_o,
+  input  logic                out_ready_i,
+  output logic [127:0]        out_data_o,
+  output logic [TagW-1:0]     out_tag_o,
+  output logic                out_last_o
+);
+
+  localparam int unsigned UserW = 128 + TagW + 1;
+
+  logic             active_q;     // a request is open
+  logic [SlotW-1:0] slot_q;
+  logic [63:0]      nonce_q, index_q;
+
+  logic             core_in_valid, core_in_ready, beat_taken;
+  logic [127:0]     keystream;
+  logic [UserW-1:0] core_out_user;
+
+  assign req_ready_o   = !active_q;
+  assign core_in_valid = active_q && in_valid_i;
+  assign in_ready_o    = active_q && core_in_ready;
+  assign beat_taken    = core_in_valid && core_in_ready;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      active_q <= 1'b0;
+      slot_q   <= '0;
+      nonce_q  <= '0;
+      index_q  <= '0;
+    end else if (zeroize_i) begin
+      active_q <= 1'b0;
+    end else if (req_valid_i && req_ready_o) begin
+      active_q <= 1'b1;
+      slot_q   <= req_slot_i;
+      nonce_q  <= req_nonce_i;
+      index_q  <= req_index_i;
+    end else if (beat_taken) begin
+      index_q <= index_q + 64'd1;
+      if (in_last_i) active_q <= 1'b0;
+    end
+  end
+
+  tame_aes_pipe #(
+    .NumSlots  (NumSlots),
+    .MaxKeyBits(MaxKeyBits),
+    .SboxImpl  (SboxImpl),
+    .UserW     (UserW)
+  ) u_aes (
+    .clk_i,
+    .rst_ni,
+    .zeroize_i,
+    .key_valid_i,
+    .key_ready_o,
+    .key_slot_i,
+    .key_i,
+    .key256_i,
+    .slot_ready_o,
+    .in_valid_i  (core_in_valid),
+    .in_ready_o  (core_in_ready),
+    .in_block_i  ({nonce_q, index_q}),
+    .in_slot_i   (slot_q),
+    .in_user_i   ({in_data_i, in_tag_i, in_last_i}),
+    .out_valid_o,
+    .out_ready_i,
+    .out_block_o (keystream),
+    .out_user_o  (core_out_user)
+  );
+
+  assign out_data_o = keystream ^ core_out_user[UserW-1 -: 128];
+  assign out_tag_o  = core_out_user[TagW:1];
+  assign out_last_o = core_out_user[0];
+
+endmodule
