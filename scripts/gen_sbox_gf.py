@@ -18,7 +18,10 @@ Matrices are printed as SystemVerilog localparams: row r (output bit r) is M[8*r
 
 Finally it evaluates the very data path the RTL uses, on all 256 inputs, and checks it
 against the S-box computed straight from FIPS-197 5.1.1; it exits non-zero on a mismatch.
+  scripts/gen_sbox_gf.py                                   print the constants
+  scripts/gen_sbox_gf.py --check rtl/aes/tame_aes_sbox_gf.sv  also fail if the file differs
 """
+import re
 import sys
 
 AES_POLY = 0x11B
@@ -158,11 +161,9 @@ def choose():
                 pw.append(gf256t_mul(pw[-1], beta, lam))
             if pw[8] ^ pw[4] ^ pw[3] ^ pw[1] ^ pw[0]:
                 continue
+            # The powers of a root of an irreducible octic are a basis, so this inverts.
             map_in = matrix_of(lambda v: _poly_eval(v, pw), 8)
-            try:
-                map_in_inv = gf2_mat_inv(map_in, 8)
-            except StopIteration:
-                continue  # not a basis (cannot happen for a root of an irreducible poly)
+            map_in_inv = gf2_mat_inv(map_in, 8)
             aff = matrix_of(lambda v: affine(v) ^ 0x63, 8)
             map_out = matrix_of(lambda v: lin_apply(aff, lin_apply(map_in_inv, v, 8), 8), 8)
             sq_l = matrix_of(lambda v: gf16_mul(lam, gf16_sq(v)), 4)
@@ -216,6 +217,15 @@ def main():
               file=sys.stderr)
         return 1
     print("// model of the RTL data path matches FIPS-197 on all 256 inputs")
+    if len(sys.argv) == 3 and sys.argv[1] == "--check":
+        text = open(sys.argv[2]).read()
+        for name, rows, w in (("MapIn", map_in, 8), ("MapOut", map_out, 8), ("SqL", sq_l, 4)):
+            want = sv_matrix(name, rows, w).split("= ")[1].rstrip(";")
+            m = re.search(r"localparam logic \[\d+:0\] %s\s*=\s*([^;]+);" % name, text)
+            if m is None or m.group(1).strip() != want:
+                print(f"{sys.argv[2]}: {name} is not {want}", file=sys.stderr)
+                return 1
+        print(f"// {sys.argv[2]} holds these constants")
     return 0
 
 

@@ -31,12 +31,8 @@ module tame_aes_key_expand #(
   assign last_word = b_q[31:0];
   assign sub_in    = use_rcon ? {last_word[23:0], last_word[31:24]} : last_word;
 
-  tame_aes_sbox #(.Impl(SboxImpl)) u_sbox_hi (
-    .clk_i, .a0_i(sub_in[31:24]), .a1_i(sub_in[23:16]), .s0_o(sub_out[31:24]), .s1_o(sub_out[23:16])
-  );
-  tame_aes_sbox #(.Impl(SboxImpl)) u_sbox_lo (
-    .clk_i, .a0_i(sub_in[15:8]), .a1_i(sub_in[7:0]), .s0_o(sub_out[15:8]), .s1_o(sub_out[7:0])
-  );
+  logic [31:0] unused_double;  // key expansion has no MixColumns
+  tame_aes_sbox #(.Impl(SboxImpl)) u_sbox (.clk_i, .a_i(sub_in), .s_o(sub_out), .d_o(unused_double));
 
   assign temp = sub_out ^ (use_rcon ? {rcon_q, 24'h0} : 32'h0);
   assign prev = key256_q ? a_q : b_q;

@@ -51,11 +51,13 @@ module tame_aes_pipe #(
   // ---------------------------------------------------------------- key slots
   logic [NumSlots-1:0] slot_valid_q;   // round keys loaded
   logic [NumSlots-1:0] slot_is256_q;
-  logic [127:0]        rk_q [(Nr + 1) * NumSlots];  // round key r of slot s at r*NumSlots+s
+  logic [127:0]        rk_rd [Nr + 1];      // round key r of the block that stage r holds
 
-  typedef enum logic [1:0] { LoadIdle, LoadDrain, LoadExpand } load_state_e;
+  // After reset and on zeroize the store is wiped, one slot per cycle, before any use.
+  typedef enum logic [1:0] { LoadWipe, LoadIdle, LoadDrain, LoadExpand } load_state_e;
   load_state_e         load_state_q;
-  logic [SlotW-1:0]    load_slot_q;
+  logic [SlotW-1:0]    load_slot_q;      // the slot being loaded, or wiped
+  logic                wiping;
   logic [255:0]        load_key_q;
   logic                load_is256_q;
   logic                slot_in_flight;
@@ -63,9 +65,10 @@ module tame_aes_pipe #(
   logic [3:0]          exp_idx;
   logic [127:0]        exp_rk;
 
-  assign key_ready_o  = (load_state_q == LoadIdle);
+  assign key_ready_o  = (load_state_q == LoadIdle);   // not while wiping
   assign slot_ready_o = slot_valid_q;
   assign exp_start    = (load_state_q == LoadDrain) && !slot_in_flight && !exp_busy;
+  assign wiping       = (load_state_q == LoadWipe);
 
   tame_aes_key_expand #(.SboxImpl(SboxImpl)) u_key_expand (
     .clk_i,
@@ -83,18 +86,23 @@ module tame_aes_pipe #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      load_state_q <= LoadIdle;
+      load_state_q <= LoadWipe;
       load_slot_q  <= '0;
       load_key_q   <= '0;
       load_is256_q <= 1'b0;
       slot_valid_q <= '0;
       slot_is256_q <= '0;
     end else if (zeroize_i) begin
-      load_state_q <= LoadIdle;
+      load_state_q <= LoadWipe;
+      load_slot_q  <= '0;
       load_key_q   <= '0;
       slot_valid_q <= '0;
     end else begin
       unique case (load_state_q)
+        LoadWipe: begin
+          load_slot_q <= load_slot_q + 1'b1;
+          if (load_slot_q == SlotW'(NumSlots - 1)) load_state_q <= LoadIdle;
+        end
         LoadIdle: if (key_valid_i) begin
           load_state_q              <= LoadDrain;
           load_slot_q               <= key_slot_i;
@@ -116,18 +124,23 @@ module tame_aes_pipe #(
     end
   end
 
+  // One small RAM per round: written by the expander (or the wipe), read by the stage
+  // that uses that round key, at the slot of the block it holds.
   for (genvar r = 0; r <= Nr; r++) begin : g_rk_round
-    for (genvar s = 0; s < NumSlots; s++) begin : g_rk_slot
-      always_ff @(posedge clk_i or negedge rst_ni) begin
-        if (!rst_ni) begin
-          rk_q[r * NumSlots + s] <= '0;
-        end else if (zeroize_i) begin
-          rk_q[r * NumSlots + s] <= '0;
-        end else if (exp_we && exp_idx == 4'(r) && load_slot_q == SlotW'(s)) begin
-          rk_q[r * NumSlots + s] <= exp_rk;
-        end
-      end
+    logic [SlotW-1:0] rd_slot;
+    if (r == 0) begin : g_in
+      assign rd_slot = in_slot_i;
+    end else begin : g_stage
+      assign rd_slot = slot_q[r];
     end
+    tame_key_slot_ram #(.NumSlots(NumSlots), .Width(128)) u_rk_ram (
+      .clk_i,
+      .we_i    (wiping || (exp_we && exp_idx == 4'(r))),
+      .waddr_i (load_slot_q),
+      .wdata_i (wiping ? 128'h0 : exp_rk),
+      .raddr_i (rd_slot),
+      .rdata_o (rk_rd[r])
+    );
   end
 
   // ---------------------------------------------------------------- admission
@@ -144,24 +157,41 @@ module tame_aes_pipe #(
   end
 
   // ---------------------------------------------------------------- rounds
-  // Stage k (1..Nr) holds SubBytes of round k's input in sb_q[k].
-  logic [127:0]     round_in [Nr];        // round k+1's S-box input, from stage k
-  logic [127:0]     sb_q     [1:Nr];
+  // The state is kept as four 32-bit columns (column c = bytes 4c..4c+3, row 0 in the
+  // top byte): the logic is the same, and Verilator runs 32-bit words far faster than
+  // 128-bit vectors. Stage k (1..Nr) holds ShiftRows(SubBytes()) of round k's input.
+  logic [31:0]      round_in [Nr * 4];    // round k+1's input, column c: [4k+c]
+  logic [31:0]      s_q      [Nr * 4];    // stage k's S-box output, column c: [4(k-1)+c]
+  logic [31:0]      d_q      [Nr * 4];    // and its double, {02}*s
   logic             valid_q  [1:Nr];
   logic [SlotW-1:0] slot_q   [1:Nr];
   logic             is256_q  [1:Nr];
 
-  assign round_in[0] = in_block_i ^ rk_q[int'(in_slot_i)];
+  // ShiftRows commutes with SubBytes, so it is done on the way into the S-boxes: the
+  // S-box column c of round k+1 reads row r of column c+r of round k's input.
+  function automatic logic [31:0] shifted_in(int k, int c);
+    shifted_in = {round_in[4 * k + c][31:24],
+                  round_in[4 * k + (c + 1) % 4][23:16],
+                  round_in[4 * k + (c + 2) % 4][15:8],
+                  round_in[4 * k + (c + 3) % 4][7:0]};
+  endfunction
+
+  for (genvar c = 0; c < 4; c++) begin : g_round0
+    assign round_in[c] = in_block_i[127 - 32 * c -: 32] ^ rk_rd[0][127 - 32 * c -: 32];
+  end
 
   for (genvar k = 1; k <= Nr; k++) begin : g_stage
-    for (genvar b = 0; b < 16; b += 2) begin : g_sbox
+    for (genvar c = 0; c < 4; c++) begin : g_column
       tame_aes_sbox #(.Impl(SboxImpl)) u_sbox (
         .clk_i,
-        .a0_i (round_in[k-1][127 - 8 * b -: 8]),
-        .a1_i (round_in[k-1][119 - 8 * b -: 8]),
-        .s0_o (sb_q[k][127 - 8 * b -: 8]),
-        .s1_o (sb_q[k][119 - 8 * b -: 8])
+        .a_i (shifted_in(k - 1, c)),
+        .s_o (s_q[4 * (k - 1) + c]),
+        .d_o (d_q[4 * (k - 1) + c])
       );
+      if (k < Nr) begin : g_mix
+        assign round_in[4 * k + c] = tame_pkg::mix_column(s_q[4 * (k - 1) + c], d_q[4 * (k - 1) + c])
+                                     ^ rk_rd[k][127 - 32 * c -: 32];
+      end
     end
 
     always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -179,24 +209,23 @@ module tame_aes_pipe #(
         is256_q[k] <= is256_q[k-1];
       end
     end
-
-    if (k < Nr) begin : g_mix
-      assign round_in[k] = tame_pkg::mix_columns(tame_pkg::shift_rows(sb_q[k]))
-                           ^ rk_q[k * NumSlots + int'(slot_q[k])];
-    end
   end
 
   // The final round has no MixColumns.
   logic [127:0] last_round;
-  assign last_round = tame_pkg::shift_rows(sb_q[Nr]) ^ rk_q[Nr * NumSlots + int'(slot_q[Nr])];
+  for (genvar c = 0; c < 4; c++) begin : g_last
+    assign last_round[127 - 32 * c -: 32] = s_q[4 * (Nr - 1) + c] ^ rk_rd[Nr][127 - 32 * c -: 32];
+  end
 
   // With AES-256 rounds, an AES-128 block finishes at stage 10 and rides a short delay
   // line so that it leaves at the same stage, in order, as every other block.
   logic [127:0] result;
   if (Nr == 14) begin : g_aes128_exit
     logic [127:0] early_q [11:14];
-    always_ff @(posedge clk_i) begin
-      early_q[11] <= tame_pkg::shift_rows(sb_q[10]) ^ rk_q[10 * NumSlots + int'(slot_q[10])];
+    for (genvar c = 0; c < 4; c++) begin : g_early
+      always_ff @(posedge clk_i) begin
+        early_q[11][127 - 32 * c -: 32] <= s_q[4 * 9 + c] ^ rk_rd[10][127 - 32 * c -: 32];
+      end
     end
     for (genvar k = 12; k <= 14; k++) begin : g_delay
       always_ff @(posedge clk_i) early_q[k] <= early_q[k-1];

@@ -1,38 +1,51 @@
-// The AES S-box as two read ports with registered outputs. Every S-box in TAME is this
-// module, so one parameter decides how all of them are built: a 256-entry ROM read
-// through its output register (one ECP5 DP16KD serves both ports) or tower-field logic.
+// The S-boxes of one 32-bit column: four bytes in, and for each its S(a) and {02}S(a)
+// (what MixColumns needs) out of a register. Every S-box in TAME is this module, so one
+// parameter decides how all are built:
+//   SboxRom   - two 256 x 16 ROMs with two read ports each, read through the output
+//               register; each maps onto one ECP5 DP16KD (1024 x 18, true dual port);
+//   SboxLogic - tower-field inversion in logic (tame_aes_sbox_gf), then the register.
 module tame_aes_sbox #(
   parameter int unsigned Impl = tame_pkg::SboxRom
 ) (
-  input  logic       clk_i,
-  input  logic [7:0] a0_i,
-  input  logic [7:0] a1_i,
-  output logic [7:0] s0_o,
-  output logic [7:0] s1_o
+  input  logic        clk_i,
+  input  logic [31:0] a_i,
+  output logic [31:0] s_o,  // S(a) per byte
+  output logic [31:0] d_o   // {02} * S(a) per byte
 );
 
   if (Impl == tame_pkg::SboxLogic) begin : g_logic
-    logic [7:0] s0, s1;
-
-    tame_aes_sbox_gf u_gf0 (.a_i(a0_i), .s_o(s0));
-    tame_aes_sbox_gf u_gf1 (.a_i(a1_i), .s_o(s1));
+    logic [31:0] s;
+    for (genvar b = 0; b < 4; b++) begin : g_byte
+      tame_aes_sbox_gf u_gf (.a_i(a_i[31 - 8 * b -: 8]), .s_o(s[31 - 8 * b -: 8]));
+    end
 
     always_ff @(posedge clk_i) begin
-      s0_o <= s0;
-      s1_o <= s1;
+      s_o <= s;
+      d_o <= {tame_pkg::xtime(s[31:24]), tame_pkg::xtime(s[23:16]),
+              tame_pkg::xtime(s[15:8]), tame_pkg::xtime(s[7:0])};
     end
   end else begin : g_rom
-    (* rom_style = "block" *) logic [7:0] rom [0:255];
+    // Entry a holds {02}S(a) in [15:8] and S(a) in [7:0]; two ports per ROM.
+    (* rom_style = "block" *) logic [15:0] rom_hi [0:255];
+    (* rom_style = "block" *) logic [15:0] rom_lo [0:255];
 
     initial begin
-      for (int i = 0; i < 256; i++) rom[i] = tame_pkg::SBOX_TABLE[8 * i +: 8];
+      for (int i = 0; i < 256; i++) begin
+        rom_hi[i] = {tame_pkg::SBOX_X2_TABLE[8 * i +: 8], tame_pkg::SBOX_TABLE[8 * i +: 8]};
+        rom_lo[i] = {tame_pkg::SBOX_X2_TABLE[8 * i +: 8], tame_pkg::SBOX_TABLE[8 * i +: 8]};
+      end
     end
 
+    logic [15:0] q0, q1, q2, q3;
     // Read only through a register: that is what lets synthesis use block RAM.
     always_ff @(posedge clk_i) begin
-      s0_o <= rom[a0_i];
-      s1_o <= rom[a1_i];
+      q0 <= rom_hi[a_i[31:24]];
+      q1 <= rom_hi[a_i[23:16]];
+      q2 <= rom_lo[a_i[15:8]];
+      q3 <= rom_lo[a_i[7:0]];
     end
+    assign s_o = {q0[7:0], q1[7:0], q2[7:0], q3[7:0]};
+    assign d_o = {q0[15:8], q1[15:8], q2[15:8], q3[15:8]};
   end
 
 endmodule

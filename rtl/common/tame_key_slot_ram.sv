@@ -1,0 +1,24 @@
+// One word per key slot, one write port and one asynchronous read port: the round-key
+// store of one AES round. It has no reset, as a RAM has none: the owner wipes it by
+// writing zeros to every slot (after reset and on zeroize) before any slot is used.
+module tame_key_slot_ram #(
+  parameter int unsigned  NumSlots = 4,   // a power of two
+  parameter int unsigned  Width    = 128,
+  localparam int unsigned SlotW    = (NumSlots > 1) ? $clog2(NumSlots) : 1
+) (
+  input  logic             clk_i,
+  input  logic             we_i,
+  input  logic [SlotW-1:0] waddr_i,
+  input  logic [Width-1:0] wdata_i,
+  input  logic [SlotW-1:0] raddr_i,
+  output logic [Width-1:0] rdata_o
+);
+  logic [Width-1:0] mem [NumSlots];
+
+  always_ff @(posedge clk_i) begin
+    if (we_i) mem[waddr_i] <= wdata_i;
+  end
+
+  assign rdata_o = mem[raddr_i];
+
+endmodule
