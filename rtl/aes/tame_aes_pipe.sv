@@ -12,12 +12,12 @@
 // the rounds, then writes the round keys; only then is the slot ready again. Blocks
 // under other slots keep flowing the whole time.
 module tame_aes_pipe #(
-  parameter int unsigned          NumSlots   = 4,    // a power of two
-  parameter int unsigned          MaxKeyBits = 256,  // 256: AES-128 and AES-256; 128: AES-128 only
-  parameter int unsigned          SboxImpl   = tame_pkg::SboxRom,
-  parameter int unsigned          UserW      = 1,
-  parameter int unsigned          FifoDepth  = 16,   // >= rounds + 2 for one block per clock
-  localparam int unsigned         SlotW      = (NumSlots > 1) ? $clog2(NumSlots) : 1
+  parameter int NumSlots   = 4,    // a power of two
+  parameter int MaxKeyBits = 256,  // 256: AES-128 and AES-256; 128: AES-128 only
+  parameter int SboxImpl   = tame_pkg::SboxRom,
+  parameter int UserW      = 1,
+  parameter int FifoDepth  = 16,   // >= rounds + 2 for one block per clock
+  localparam int SlotW      = (NumSlots > 1) ? $clog2(NumSlots) : 1
 ) (
   input  logic                clk_i,
   input  logic                rst_ni,
@@ -45,8 +45,8 @@ module tame_aes_pipe #(
   output logic [UserW-1:0]    out_user_o
 );
 
-  localparam int unsigned Nr      = (MaxKeyBits == 256) ? 14 : 10;
-  localparam int unsigned CountW  = $clog2(FifoDepth + 1);
+  localparam int Nr      = (MaxKeyBits == 256) ? 14 : 10;
+  localparam int CountW  = $clog2(FifoDepth + 1);
 
   // ---------------------------------------------------------------- key slots
   logic [NumSlots-1:0] slot_valid_q;   // round keys loaded

@@ -5,7 +5,7 @@
 //               register; each maps onto one ECP5 DP16KD (1024 x 18, true dual port);
 //   SboxLogic - tower-field inversion in logic (tame_aes_sbox_gf), then the register.
 module tame_aes_sbox #(
-  parameter int unsigned Impl = tame_pkg::SboxRom
+  parameter int Impl = tame_pkg::SboxRom
 ) (
   input  logic        clk_i,
   input  logic [31:0] a_i,

@@ -2,8 +2,8 @@
 // The caller keeps push_i low when full_o is high; the storage has no reset because
 // only entries below the count are ever read.
 module tame_fifo #(
-  parameter int unsigned Width = 8,
-  parameter int unsigned Depth = 16  // a power of two
+  parameter int Width = 8,
+  parameter int Depth = 16  // a power of two
 ) (
   input  logic             clk_i,
   input  logic             rst_ni,
@@ -15,7 +15,7 @@ module tame_fifo #(
   output logic             empty_o,
   output logic             full_o
 );
-  localparam int unsigned PtrW = $clog2(Depth);
+  localparam int PtrW = $clog2(Depth);
 
   logic [Width-1:0] mem [Depth];
   logic [PtrW-1:0]  wr_ptr_q, rd_ptr_q;

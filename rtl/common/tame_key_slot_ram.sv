@@ -2,9 +2,9 @@
 // store of one AES round. It has no reset, as a RAM has none: the owner wipes it by
 // writing zeros to every slot (after reset and on zeroize) before any slot is used.
 module tame_key_slot_ram #(
-  parameter int unsigned  NumSlots = 4,   // a power of two
-  parameter int unsigned  Width    = 128,
-  localparam int unsigned SlotW    = (NumSlots > 1) ? $clog2(NumSlots) : 1
+  parameter int NumSlots = 4,   // a power of two
+  parameter int Width    = 128,
+  localparam int SlotW    = (NumSlots > 1) ? $clog2(NumSlots) : 1
 ) (
   input  logic             clk_i,
   input  logic             we_i,

@@ -4,11 +4,11 @@
 // index counting up by one per beat (modulo 2^64). Encryption and decryption are the
 // same operation. Tags and the last flag pass through untouched.
 module tame_ctr_crypt #(
-  parameter int unsigned          NumSlots   = 4,
-  parameter int unsigned          MaxKeyBits = 256,
-  parameter int unsigned          SboxImpl   = tame_pkg::SboxRom,
-  parameter int unsigned          TagW       = 16,
-  localparam int unsigned         SlotW      = (NumSlots > 1) ? $clog2(NumSlots) : 1
+  parameter int NumSlots   = 4,
+  parameter int MaxKeyBits = 256,
+  parameter int SboxImpl   = tame_pkg::SboxRom,
+  parameter int TagW       = 16,
+  localparam int SlotW      = (NumSlots > 1) ? $clog2(NumSlots) : 1
 ) (
   input  logic                clk_i,
   input  logic                rst_ni,
@@ -44,7 +44,7 @@ module tame_ctr_crypt #(
   output logic                out_last_o
 );
 
-  localparam int unsigned UserW = 128 + TagW + 1;
+  localparam int UserW = 128 + TagW + 1;
 
   logic             active_q;     // a request is open
   logic [SlotW-1:0] slot_q;

@@ -1,8 +1,10 @@
 // tame-sim: runs the Verilated RTL on files (spec section 6).
-//   tame-sim ctr --key-hex K --iv-hex IV --in F --out G
+//   tame-sim ctr --key-hex K --iv-hex IV --in F --out G [--check] [--stats]
 // streams F through the disk crypt block with consecutive counter blocks from IV, as
-// `openssl enc -aes-{128,256}-ctr -K K -iv IV` does. Errors: one line on stderr, a
-// non-zero exit, and no output file.
+// `openssl enc -aes-{128,256}-ctr -K K -iv IV` does. --check compares every byte with
+// the golden model as it goes; --stats prints cycles and speed. Errors: one line on
+// stderr, a non-zero exit, and no output file.
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "ctr_crypt_driver.hpp"
+#include "tame/aes.hpp"
 #include "tame/atomic_file.hpp"
 #include "tame/bytes.hpp"
 
@@ -31,8 +34,13 @@ void advance_counter(std::array<std::uint8_t, 16>& ctr, std::uint64_t n) {
   tame::store_be64(sum, ctr.data() + 8);
 }
 
-int run_ctr(const std::string& key_hex, const std::string& iv_hex, const std::string& in_path,
-            const std::string& out_path) {
+struct CtrOptions {
+  std::string key_hex, iv_hex, in_path, out_path;
+  bool check = false, stats = false;
+};
+
+int run_ctr(const CtrOptions& o) {
+  const auto& [key_hex, iv_hex, in_path, out_path, check, stats] = o;
   const Bytes key = tame::parse_hex(key_hex, "--key-hex");
   if (key.size() != 16 && key.size() != 32)
     throw Error("--key-hex", fmt::format("key is {} bytes, expected 16 (AES-128) or 32 (AES-256)", key.size()));
@@ -48,6 +56,13 @@ int run_ctr(const std::string& key_hex, const std::string& iv_hex, const std::st
   std::mt19937_64 rng(0);
   std::array<std::uint8_t, 16> ctr;
   std::copy(iv.begin(), iv.end(), ctr.begin());
+  tame::Block iv_block;
+  std::copy(iv.begin(), iv.end(), iv_block.begin());
+  tame::AesCtr model(key, iv_block);  // the reference, for --check
+  Bytes expect;
+  std::uint64_t total = 0;
+  const std::uint64_t first_cycle = drv.cycles();
+  const auto t0 = std::chrono::steady_clock::now();
 
   Bytes chunk(1 << 20);  // memory stays flat whatever the file's size
   while (in) {
@@ -56,16 +71,31 @@ int run_ctr(const std::string& key_hex, const std::string& iv_hex, const std::st
     if (got == 0) break;
     const auto jobs = tame::sim::jobs_for_counter(0, ctr, std::span(chunk).first(got));
     const auto r = drv.run(jobs, {}, rng);
-    std::size_t left = got;
-    for (const auto& o : r.out) {
-      const std::size_t n = std::min(left, o.size());
-      out.write(std::span(o).first(n));
-      left -= n;
+    Bytes result;
+    result.reserve(got + 16);
+    for (const auto& job_out : r.out) result.insert(result.end(), job_out.begin(), job_out.end());
+    result.resize(got);
+    if (check) {
+      expect.resize(got);
+      model.process(std::span(chunk).first(got), expect);
+      if (expect != result) {
+        const auto at = std::mismatch(expect.begin(), expect.end(), result.begin()).first - expect.begin();
+        throw Error("--check", fmt::format("RTL output differs from the model at byte {}", total + at));
+      }
     }
+    out.write(result);
+    total += got;
     advance_counter(ctr, (got + 15) / 16);
   }
   if (in.bad()) throw Error("--in", fmt::format("read error on '{}'", in_path));
   out.commit();
+  if (stats) {
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const std::uint64_t cycles = drv.cycles() - first_cycle;
+    fmt::print("tame-sim ctr: {} bytes, {} cycles ({:.3f} blocks/clock), {:.2f} s: {:.1f} MB/s, {:.2f} M cycles/s{}\n",
+               total, cycles, cycles ? double((total + 15) / 16) / double(cycles) : 0.0, secs,
+               double(total) / secs / 1e6, double(cycles) / secs / 1e6, check ? ", matches the model" : "");
+  }
   return 0;
 }
 
@@ -75,12 +105,14 @@ int main(int argc, char** argv) {
   CLI::App app{"tame-sim: the TAME RTL under Verilator"};
   app.require_subcommand(1);
 
-  std::string key_hex, iv_hex, in_path, out_path;
+  CtrOptions co;
   auto* ctr = app.add_subcommand("ctr", "AES-CTR over a file through the RTL disk crypt block");
-  ctr->add_option("--key-hex", key_hex, "AES-128 or AES-256 key, hex")->required();
-  ctr->add_option("--iv-hex", iv_hex, "first 128-bit counter block, hex")->required();
-  ctr->add_option("--in", in_path, "input file")->required();
-  ctr->add_option("--out", out_path, "output file")->required();
+  ctr->add_option("--key-hex", co.key_hex, "AES-128 or AES-256 key, hex")->required();
+  ctr->add_option("--iv-hex", co.iv_hex, "first 128-bit counter block, hex")->required();
+  ctr->add_option("--in", co.in_path, "input file")->required();
+  ctr->add_option("--out", co.out_path, "output file")->required();
+  ctr->add_flag("--check", co.check, "compare every byte with the golden model");
+  ctr->add_flag("--stats", co.stats, "print cycles and speed");
 
   try {
     app.parse(argc, argv);
@@ -91,7 +123,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    if (*ctr) return run_ctr(key_hex, iv_hex, in_path, out_path);
+    if (*ctr) return run_ctr(co);
   } catch (const std::exception& e) {
     std::cerr << "tame-sim: " << e.what() << '\n';
     return 1;
