@@ -6,3 +6,8 @@ rtl/aes/tame_aes_sbox.sv
 rtl/aes/tame_aes_key_expand.sv
 rtl/aes/tame_aes_pipe.sv
 rtl/crypt/tame_ctr_crypt.sv
+rtl/crypt/tame_line_crypt.sv
+rtl/mem/tame_nonce_source.sv
+rtl/mem/tame_dram_crypt.sv
+rtl/mem/tame_core_crypt.sv
+rtl/mem/tame_mem_path.sv

@@ -1,0 +1,147 @@
+// Block 2, between the disk path and DRAM. A page request names where the page lands
+// (its first line address, A >> 6); the 256 plaintext beats that block 1 produces for
+// the page follow. Every four beats make a line, which is encrypted under the slot the
+// trust anchor set for the image's VM, with a fresh nonce from the nonce source, and
+// written to DRAM as (line address, nonce, ciphertext).
+module tame_dram_crypt #(
+  parameter int Lanes      = 1,   // one lane keeps up with block 1's one beat per clock
+  parameter int NumSlots   = 4,
+  parameter int MaxKeyBits = 256,
+  parameter int SboxImpl   = tame_pkg::SboxRom,
+  localparam int SlotW     = (NumSlots > 1) ? $clog2(NumSlots) : 1
+) (
+  input  logic                clk_i,
+  input  logic                rst_ni,
+  input  logic                zeroize_i,
+
+  // Trust-anchor side.
+  input  logic                key_valid_i,
+  output logic                key_ready_o,
+  input  logic [SlotW-1:0]    key_slot_i,
+  input  logic [255:0]        key_i,
+  input  logic                key256_i,
+  output logic [NumSlots-1:0] slot_ready_o,
+  input  logic [SlotW-1:0]    vm_slot_i,
+
+  // Nonce source port.
+  output logic                nonce_take_o,
+  input  logic [63:0]         nonce_i,
+  input  logic                nonce_open_i,
+
+  // Pages in.
+  input  logic                page_valid_i,
+  output logic                page_ready_o,
+  input  logic [55:0]         page_line_i,      // line address of the page's first line
+  input  logic                beat_valid_i,
+  output logic                beat_ready_o,
+  input  logic [127:0]        beat_data_i,      // plaintext
+
+  // DRAM writes out.
+  output logic                dram_valid_o,
+  input  logic                dram_ready_i,
+  output logic [55:0]         dram_line_o,
+  output logic [63:0]         dram_nonce_o,
+  output logic [511:0]        dram_data_o       // ciphertext
+);
+
+  localparam int LinesPerPage = 64;
+
+  // ---------------------------------------------------------------- page and beats
+  logic        page_active_q;
+  logic [55:0] next_line_q;      // where the line being gathered goes
+  logic [5:0]  lines_left_q;     // lines of the page still to gather, minus one
+  logic [1:0]  beat_q;           // beats gathered into the current line
+  logic [383:0] gather_q;        // its first three beats
+  logic        line_valid_q;     // a whole line waits for the line crypt block
+  logic [511:0] line_q;
+  logic [55:0] line_addr_q;
+  logic        line_take, beat_take;
+
+  assign page_ready_o = !page_active_q;
+  assign beat_ready_o = page_active_q && (!line_valid_q || line_take);
+  assign beat_take    = beat_valid_i && beat_ready_o;
+
+  always_ff @(posedge clk_i) begin
+    if (beat_take) begin
+      unique case (beat_q)
+        2'd0: gather_q[383:256] <= beat_data_i;
+        2'd1: gather_q[255:128] <= beat_data_i;
+        2'd2: gather_q[127:0]   <= beat_data_i;
+        default: line_q <= {gather_q, beat_data_i};
+      endcase
+      if (beat_q == 2'd3) line_addr_q <= next_line_q;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      page_active_q <= 1'b0;
+      next_line_q   <= '0;
+      lines_left_q  <= '0;
+      beat_q        <= '0;
+      line_valid_q  <= 1'b0;
+    end else if (zeroize_i) begin
+      page_active_q <= 1'b0;
+      beat_q        <= '0;
+      line_valid_q  <= 1'b0;
+    end else begin
+      if (page_valid_i && page_ready_o) begin
+        page_active_q <= 1'b1;
+        next_line_q   <= page_line_i;
+        lines_left_q  <= 6'(LinesPerPage - 1);
+      end
+      if (line_take) line_valid_q <= 1'b0;
+      if (beat_take) begin
+        beat_q <= beat_q + 2'd1;
+        if (beat_q == 2'd3) begin
+          line_valid_q  <= 1'b1;
+          next_line_q   <= next_line_q + 56'd1;
+          lines_left_q  <= lines_left_q - 6'd1;
+          if (lines_left_q == '0) page_active_q <= 1'b0;
+        end
+      end
+    end
+  end
+
+  // ---------------------------------------------------------------- encryption
+  logic lc_in_ready, lc_out_valid;
+  logic [55:0] out_line;
+  logic [63:0] out_nonce;
+
+  assign line_take    = line_valid_q && nonce_open_i && lc_in_ready;
+  assign nonce_take_o = line_take;
+
+  tame_line_crypt #(
+    .Lanes     (Lanes),
+    .NumSlots  (NumSlots),
+    .MaxKeyBits(MaxKeyBits),
+    .SboxImpl  (SboxImpl),
+    .UserW     (56 + 64)
+  ) u_line_crypt (
+    .clk_i,
+    .rst_ni,
+    .zeroize_i,
+    .key_valid_i,
+    .key_ready_o,
+    .key_slot_i,
+    .key_i,
+    .key256_i,
+    .slot_ready_o,
+    .in_valid_i  (line_valid_q && nonce_open_i),
+    .in_ready_o  (lc_in_ready),
+    .in_slot_i   (vm_slot_i),
+    .in_nonce_i  (nonce_i),
+    .in_line_i   (line_addr_q),
+    .in_data_i   (line_q),
+    .in_user_i   ({line_addr_q, nonce_i}),
+    .out_valid_o (lc_out_valid),
+    .out_ready_i (dram_ready_i),
+    .out_data_o  (dram_data_o),
+    .out_user_o  ({out_line, out_nonce})
+  );
+
+  assign dram_valid_o = lc_out_valid;
+  assign dram_line_o  = out_line;
+  assign dram_nonce_o = out_nonce;
+
+endmodule

@@ -1,0 +1,253 @@
+#include "mem_path_driver.hpp"
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "Vtame_mem_path.h"
+#include "Vtame_mem_path_c4.h"
+#include "wide.hpp"
+
+namespace tame::sim {
+
+namespace {
+constexpr unsigned kSlotBits = 2;  // NumSlots = 4 in both builds
+constexpr std::size_t kBeatsPerPage = 256;
+}  // namespace
+
+template <class Dut>
+MemPathDriver<Dut>::MemPathDriver(unsigned cores, std::uint64_t seed) : cores_(cores), sim_(seed), core_(cores) {
+  reset();
+}
+
+template <class Dut>
+void MemPathDriver<Dut>::idle_inputs() {
+  auto& d = sim_.dut();
+  d.zeroize_i = 0;
+  d.key_valid_i = 0;
+  d.page_valid_i = 0;
+  d.beat_valid_i = 0;
+  d.dram_ready_i = 0;
+  d.fill_valid_i = 0;
+  d.wb_valid_i = 0;
+  d.l2_ready_i = 0;
+  d.l3_ready_i = 0;
+}
+
+template <class Dut>
+void MemPathDriver<Dut>::reset() {
+  pages_.clear();
+  beats_sent_ = 0;
+  page_req_sent_ = page_on_bus_ = beat_on_bus_ = false;
+  dram_owed_ = 0;
+  dram_.clear();
+  for (auto& c : core_) c = Core{};
+  idle_inputs();
+  sim_.reset();
+}
+
+template <class Dut>
+void MemPathDriver<Dut>::load_key(unsigned slot, std::span<const std::uint8_t> key) {
+  if (key.size() != 16 && key.size() != 32) throw std::invalid_argument("key must be 16 or 32 bytes");
+  auto& d = sim_.dut();
+  d.key_slot_i = slot;
+  d.key256_i = key.size() == 32;
+  std::array<std::uint8_t, 32> k{};  // an AES-128 key sits in [255:128]
+  std::copy(key.begin(), key.end(), k.begin());
+  put_slice(d.key_i, 0, k);
+  for (unsigned i = 0; i < 2000; ++i) {
+    d.key_valid_i = 1;
+    sim_.settle();
+    const bool taken = d.key_ready_o;
+    sim_.posedge();
+    if (taken) break;
+    if (i == 1999) throw std::runtime_error("key port never ready");
+  }
+  d.key_valid_i = 0;
+  for (unsigned i = 0; i < 2000; ++i) {
+    if (slot_ready(slot)) return;
+    sim_.posedge();
+  }
+  throw std::runtime_error(fmt::format("key slot {} not ready after 2000 cycles", slot));
+}
+
+template <class Dut>
+void MemPathDriver<Dut>::zeroize() {
+  auto& d = sim_.dut();
+  d.zeroize_i = 1;
+  sim_.settle();
+  sim_.posedge();
+  d.zeroize_i = 0;
+  sim_.settle();
+}
+
+template <class Dut>
+void MemPathDriver<Dut>::set_dram_slot(unsigned slot) {
+  sim_.dut().dram_slot_i = slot;
+}
+
+template <class Dut>
+void MemPathDriver<Dut>::set_core_slot(unsigned core, unsigned slot) {
+  auto& v = sim_.dut().core_slot_i;
+  const unsigned shift = core * kSlotBits;
+  v = static_cast<std::remove_reference_t<decltype(v)>>((v & ~(3U << shift)) | (slot << shift));
+}
+
+template <class Dut>
+bool MemPathDriver<Dut>::slot_ready(unsigned slot) {
+  sim_.settle();
+  return (sim_.dut().slot_ready_o >> slot) & 1U;
+}
+
+template <class Dut>
+bool MemPathDriver<Dut>::nonce_open(unsigned slot) {
+  sim_.settle();
+  return (sim_.dut().nonce_open_o >> slot) & 1U;
+}
+
+template <class Dut>
+void MemPathDriver<Dut>::queue_page(std::uint64_t first_line, std::span<const std::uint8_t> page) {
+  if (page.size() != 4096) throw std::invalid_argument("a page is 4096 bytes");
+  pages_.emplace_back(first_line, Bytes(page.begin(), page.end()));
+  dram_owed_ += 64;
+}
+
+template <class Dut>
+void MemPathDriver<Dut>::queue_fill(unsigned core, const LineFill& fill) {
+  core_.at(core).fills.push_back(fill);
+}
+
+template <class Dut>
+void MemPathDriver<Dut>::queue_write_back(unsigned core, const LinePlain& wb) {
+  core_.at(core).wbs.push_back(wb);
+}
+
+template <class Dut>
+bool MemPathDriver<Dut>::idle() const {
+  if (!pages_.empty() || dram_owed_ != 0) return false;
+  for (const auto& c : core_)
+    if (!c.fills.empty() || !c.wbs.empty() || c.owed != 0) return false;
+  return true;
+}
+
+template <class Dut>
+bool MemPathDriver<Dut>::run(MemPressure pressure, std::mt19937_64& rng, std::uint64_t stop_after) {
+  auto& d = sim_.dut();
+  std::uniform_real_distribution<double> coin(0.0, 1.0);
+  auto offer = [&] { return pressure.in_valid >= 1.0 || coin(rng) < pressure.in_valid; };
+  auto take = [&] { return pressure.out_ready >= 1.0 || coin(rng) < pressure.out_ready; };
+  const std::uint64_t start = sim_.cycles();
+  std::uint64_t last_progress = start;
+
+  while (!idle()) {
+    const std::uint64_t now = sim_.cycles();
+    if (now - start >= stop_after) return false;
+    if (now - last_progress > 100000)
+      throw std::runtime_error(fmt::format("memory path made no progress for 100000 cycles (cycle {})", now));
+
+    // Block 2: a page request, then its 256 beats.
+    if (!pages_.empty()) {
+      const auto& [first_line, bytes] = pages_.front();
+      if (!page_req_sent_ && !page_on_bus_ && offer()) {
+        d.page_line_i = first_line;
+        page_on_bus_ = true;
+      }
+      if (page_req_sent_ && !beat_on_bus_ && offer()) {
+        put_slice(d.beat_data_i, 0, std::span(bytes).subspan(16 * beats_sent_, 16));
+        beat_on_bus_ = true;
+      }
+    }
+    d.page_valid_i = page_on_bus_;
+    d.beat_valid_i = beat_on_bus_;
+    d.dram_ready_i = take();
+
+    // Block 3 of each core: fills and write-backs.
+    std::uint32_t fill_valid = 0, wb_valid = 0, l2_ready = 0, l3_ready = 0;
+    for (unsigned c = 0; c < cores_; ++c) {
+      Core& k = core_[c];
+      if (!k.fill_on_bus && !k.fills.empty() && offer()) {
+        const LineFill& f = k.fills.front();
+        set_bits(d.fill_line_i, 56 * c, 56, f.line);
+        set_bits(d.fill_nonce_i, 64 * c, 64, f.nonce);
+        put_slice(d.fill_data_i, 16 * c, f.data);
+        k.fill_on_bus = true;
+      }
+      if (!k.wb_on_bus && !k.wbs.empty() && offer()) {
+        const LinePlain& w = k.wbs.front();
+        set_bits(d.wb_line_i, 56 * c, 56, w.line);
+        put_slice(d.wb_data_i, 16 * c, w.data);
+        k.wb_on_bus = true;
+      }
+      fill_valid |= std::uint32_t{k.fill_on_bus} << c;
+      wb_valid |= std::uint32_t{k.wb_on_bus} << c;
+      l2_ready |= std::uint32_t{take()} << c;
+      l3_ready |= std::uint32_t{take()} << c;
+    }
+    d.fill_valid_i = fill_valid;
+    d.wb_valid_i = wb_valid;
+    d.l2_ready_i = l2_ready;
+    d.l3_ready_i = l3_ready;
+    sim_.settle();
+
+    // Sample every handshake of this cycle, then the clock edge.
+    bool progress = false;
+    if (d.page_valid_i && d.page_ready_o) page_on_bus_ = false, page_req_sent_ = true, progress = true;
+    if (d.beat_valid_i && d.beat_ready_o) {
+      beat_on_bus_ = false;
+      progress = true;
+      if (++beats_sent_ == kBeatsPerPage) pages_.pop_front(), beats_sent_ = 0, page_req_sent_ = false;
+    }
+    if (d.dram_valid_o && d.dram_ready_i) {
+      LineWrite w{d.dram_line_o, d.dram_nonce_o, {}};
+      get_slice(d.dram_data_o, 0, w.data);
+      dram_.push_back(w);
+      --dram_owed_;
+      progress = true;
+    }
+    for (unsigned c = 0; c < cores_; ++c) {
+      Core& k = core_[c];
+      const std::uint32_t bit = 1U << c;
+      if ((d.fill_valid_i & d.fill_ready_o & bit) != 0) k.fills.pop_front(), k.fill_on_bus = false, ++k.owed;
+      if ((d.wb_valid_i & d.wb_ready_o & bit) != 0) k.wbs.pop_front(), k.wb_on_bus = false, ++k.owed;
+      if ((d.l2_valid_o & d.l2_ready_i & bit) != 0) {
+        LinePlain p{get_bits(d.l2_line_o, 56 * c, 56), {}};
+        get_slice(d.l2_data_o, 16 * c, p.data);
+        k.l2.push_back(p);
+        --k.owed;
+        progress = true;
+      }
+      if ((d.l3_valid_o & d.l3_ready_i & bit) != 0) {
+        LineWrite w{get_bits(d.l3_line_o, 56 * c, 56), get_bits(d.l3_nonce_o, 64 * c, 64), {}};
+        get_slice(d.l3_data_o, 16 * c, w.data);
+        k.l3.push_back(w);
+        --k.owed;
+        progress = true;
+      }
+    }
+    if (progress) last_progress = now;
+    sim_.posedge();
+  }
+  d.page_valid_i = d.beat_valid_i = 0;
+  d.fill_valid_i = d.wb_valid_i = 0;
+  return true;
+}
+
+template <class Dut>
+std::vector<LineWrite> MemPathDriver<Dut>::take_dram_writes() {
+  return std::exchange(dram_, {});
+}
+
+template <class Dut>
+std::vector<LinePlain> MemPathDriver<Dut>::take_l2(unsigned core) {
+  return std::exchange(core_.at(core).l2, {});
+}
+
+template <class Dut>
+std::vector<LineWrite> MemPathDriver<Dut>::take_l3(unsigned core) {
+  return std::exchange(core_.at(core).l3, {});
+}
+
+template class MemPathDriver<Vtame_mem_path>;
+template class MemPathDriver<Vtame_mem_path_c4>;
+
+}  // namespace tame::sim
