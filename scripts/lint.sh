@@ -13,6 +13,11 @@ configs=(
   "tame_ctr_crypt"
   "tame_ctr_crypt SboxImpl=1"
   "tame_ctr_crypt MaxKeyBits=128"
+  "tame_line_crypt Lanes=1"
+  "tame_line_crypt Lanes=2"
+  "tame_line_crypt Lanes=4"
+  "tame_mem_path Cores=2"
+  "tame_mem_path Cores=4 SboxImpl=1 MaxKeyBits=128"
 )
 
 for cfg in "${configs[@]}"; do

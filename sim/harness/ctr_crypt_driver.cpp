@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "key_port.hpp"
 #include "wide.hpp"
 
 namespace tame::sim {
@@ -29,11 +30,7 @@ void CtrCryptDriver::reset() {
 void CtrCryptDriver::drive_key() {
   auto& d = sim_.dut();
   d.key_valid_i = !keys_.empty();
-  if (keys_.empty()) return;
-  const PendingKey& k = keys_.front();
-  d.key_slot_i = k.slot;
-  d.key256_i = k.key.size() == 32;
-  bytes_to_wide(k.key, d.key_i);
+  if (!keys_.empty()) tame::sim::drive_key(d, keys_.front().slot, keys_.front().key);
 }
 
 void CtrCryptDriver::queue_key_load(unsigned slot, std::span<const std::uint8_t> key) {
@@ -44,20 +41,8 @@ void CtrCryptDriver::queue_key_load(unsigned slot, std::span<const std::uint8_t>
 }
 
 void CtrCryptDriver::load_key(unsigned slot, std::span<const std::uint8_t> key) {
-  queue_key_load(slot, key);
-  auto& d = sim_.dut();
-  for (unsigned i = 0; i < 1000; ++i) {
-    drive_key();
-    sim_.settle();
-    const bool taken = d.key_valid_i && d.key_ready_o;
-    sim_.posedge();
-    if (taken) keys_.pop_front();
-    if (keys_.empty() && slot_ready(slot)) {
-      d.key_valid_i = 0;
-      return;
-    }
-  }
-  throw std::runtime_error(fmt::format("key slot {} not ready after 1000 cycles", slot));
+  if (slot >= kNumSlots) throw std::invalid_argument(fmt::format("key slot {} out of range", slot));
+  sideload_key(sim_, slot, key, 1000);
 }
 
 void CtrCryptDriver::zeroize() {
@@ -129,7 +114,7 @@ CtrRunResult CtrCryptDriver::run(const std::vector<CtrJob>& jobs, Pressure press
     }
     if (!holding && data_job < jobs.size() && (!gaps_in || coin(rng) < pressure.in_valid)) {
       const CtrJob& j = jobs[data_job];
-      bytes_to_wide(std::span(j.data).subspan(16 * beat, 16), d.in_data_i);
+      put_slice(d.in_data_i, 0, std::span(j.data).subspan(16 * beat, 16));
       d.in_tag_i = next_tag;
       d.in_last_i = (16 * (beat + 1) == j.data.size());
       holding = true;
@@ -150,7 +135,7 @@ CtrRunResult CtrCryptDriver::run(const std::vector<CtrJob>& jobs, Pressure press
       if (d.out_tag_o != e.tag || bool(d.out_last_o) != e.last)
         throw std::runtime_error(fmt::format("cycle {}: output tag/last {}/{} but expected {}/{}",
                                              now, d.out_tag_o, d.out_last_o, e.tag, e.last));
-      wide_to_bytes(d.out_data_o, out_bytes);
+      get_slice(d.out_data_o, 0, out_bytes);
       r.out[e.job].insert(r.out[e.job].end(), out_bytes, out_bytes + 16);
       ++r.beats_out;
       r.last_out_cycle = now;

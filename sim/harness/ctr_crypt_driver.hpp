@@ -71,7 +71,7 @@ class CtrCryptDriver {
     Bytes key;
   };
   void idle_inputs();
-  void drive_key();  // offers the front pending key, if any
+  void drive_key();  // offers the front queued key, if any
 
   Clocked<Vtame_ctr_crypt> sim_;
   std::deque<PendingKey> keys_;

@@ -6,6 +6,7 @@
 
 #include "Vtame_mem_path.h"
 #include "Vtame_mem_path_c4.h"
+#include "key_port.hpp"
 #include "wide.hpp"
 
 namespace tame::sim {
@@ -17,6 +18,10 @@ constexpr std::size_t kBeatsPerPage = 256;
 
 template <class Dut>
 MemPathDriver<Dut>::MemPathDriver(unsigned cores, std::uint64_t seed) : cores_(cores), sim_(seed), core_(cores) {
+  // The trust anchor's configuration starts at slot 0 everywhere (inputs, too, start
+  // random in simulation).
+  sim_.dut().dram_slot_i = 0;
+  sim_.dut().core_slot_i = 0;
   reset();
 }
 
@@ -48,27 +53,7 @@ void MemPathDriver<Dut>::reset() {
 
 template <class Dut>
 void MemPathDriver<Dut>::load_key(unsigned slot, std::span<const std::uint8_t> key) {
-  if (key.size() != 16 && key.size() != 32) throw std::invalid_argument("key must be 16 or 32 bytes");
-  auto& d = sim_.dut();
-  d.key_slot_i = slot;
-  d.key256_i = key.size() == 32;
-  std::array<std::uint8_t, 32> k{};  // an AES-128 key sits in [255:128]
-  std::copy(key.begin(), key.end(), k.begin());
-  put_slice(d.key_i, 0, k);
-  for (unsigned i = 0; i < 2000; ++i) {
-    d.key_valid_i = 1;
-    sim_.settle();
-    const bool taken = d.key_ready_o;
-    sim_.posedge();
-    if (taken) break;
-    if (i == 1999) throw std::runtime_error("key port never ready");
-  }
-  d.key_valid_i = 0;
-  for (unsigned i = 0; i < 2000; ++i) {
-    if (slot_ready(slot)) return;
-    sim_.posedge();
-  }
-  throw std::runtime_error(fmt::format("key slot {} not ready after 2000 cycles", slot));
+  sideload_key(sim_, slot, key);
 }
 
 template <class Dut>

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""The command-line contract of `tame-sim ctr` (spec section 6), checked from outside:
-output equal to `openssl enc -aes-{128,256}-ctr` for random keys, IVs and lengths (a
-counter that carries past its low 64 bits included), and for bad input one line on
-stderr, a non-zero exit and no output file. Usage: test_tame_sim_cli.py TAME_SIM [SEED]"""
+"""The command-line contract of `tame-sim ctr` and `tame-sim line` (spec section 6),
+checked from outside: output equal to `openssl enc -aes-{128,256}-ctr` for random keys,
+IVs, nonces, addresses and lengths (a counter that carries past its low 64 bits
+included), and for bad input one line on stderr, a non-zero exit and no output file.
+Usage: test_tame_sim_cli.py TAME_SIM [SEED]"""
 import os
 import random
 import subprocess
@@ -25,8 +26,22 @@ def check(ok, what):
         print(f"FAILED: {what}")
 
 
-def run(args):
-    return subprocess.run([sim, "ctr", *args], capture_output=True, text=True)
+def run(args, sub="ctr"):
+    return subprocess.run([sim, sub, *args], capture_output=True, text=True)
+
+
+def openssl_ctr(cipher, key, iv, data):
+    return subprocess.run(["openssl", "enc", cipher, "-K", key, "-iv", iv], input=data,
+                          capture_output=True, check=True).stdout
+
+
+def expect_refusal(name, args, sub, tmp):
+    out = os.path.join(tmp, "should-not-exist")
+    r = run(args + ["--out", out], sub)
+    lines = r.stderr.strip().splitlines()
+    leftovers = [f for f in os.listdir(tmp) if f.startswith("should-not-exist")]
+    check(r.returncode != 0 and len(lines) == 1 and not leftovers,
+          f"{sub} {name}: exit {r.returncode}, stderr {lines}, left {leftovers}")
 
 
 with tempfile.TemporaryDirectory() as tmp:
@@ -62,14 +77,49 @@ with tempfile.TemporaryDirectory() as tmp:
         "missing option": ["--key-hex", good_key, "--in", plain],
     }
     for name, args in bad_cases.items():
-        out = os.path.join(tmp, "should-not-exist")
-        r = run(args + ["--out", out])
-        lines = r.stderr.strip().splitlines()
-        leftovers = [f for f in os.listdir(tmp) if f.startswith("should-not-exist")]
-        check(r.returncode != 0 and len(lines) == 1 and not leftovers,
-              f"{name}: exit {r.returncode}, stderr {lines}, left {leftovers}")
+        expect_refusal(name, args, "ctr", tmp)
     r = run(["--key-hex", good_key, "--iv-hex", good_iv, "--in", plain, "--out", os.path.join(tmp, "no-dir", "x")])
     check(r.returncode != 0 and len(r.stderr.strip().splitlines()) == 1, "output in a missing directory")
+
+    # tame-sim line: line i at address A + 64*i with nonce N + i, one openssl enc per line.
+    for key_len in (16, 32):
+        cipher = f"-aes-{key_len * 8}-ctr"
+        for n_lines in (1, 2, 37):
+            key = rng.randbytes(key_len).hex()
+            nonce = rng.choice([rng.getrandbits(64) - n_lines, 0, 1]) % (1 << 64)
+            nonce = min(nonce, (1 << 64) - n_lines)
+            addr = rng.randrange(0, (1 << 48) - 64 * n_lines) & ~63
+            data = rng.randbytes(64 * n_lines)
+            with open(plain, "wb") as f:
+                f.write(data)
+            args = ["--key-hex", key, "--nonce-hex", f"{nonce:016x}", "--addr-hex", f"{addr:x}", "--in", plain]
+            r = run(args + ["--out", rtl], "line")
+            want = b"".join(
+                openssl_ctr(cipher, key, f"{nonce + i:016x}{(addr >> 6) + i:014x}00", data[64 * i:64 * i + 64])
+                for i in range(n_lines))
+            got = open(rtl, "rb").read() if r.returncode == 0 else b""
+            check(got == want, f"line {cipher} {n_lines} lines nonce {nonce:x} addr {addr:x}: {r.stderr.strip()}")
+            r = run(["--key-hex", key, "--nonce-hex", f"{nonce:016x}", "--addr-hex", f"{addr:x}", "--in", rtl,
+                     "--out", ref, "--decrypt"], "line")
+            check(r.returncode == 0 and open(ref, "rb").read() == data, f"line --decrypt round trip {cipher}")
+
+    with open(plain, "wb") as f:
+        f.write(rng.randbytes(100))   # not a whole number of lines
+    good = ["--key-hex", "00" * 32, "--nonce-hex", "01", "--addr-hex", "40"]
+    lines_ok = os.path.join(tmp, "lines")
+    with open(lines_ok, "wb") as f:
+        f.write(rng.randbytes(128))
+    line_bad = {
+        "partial line": good + ["--in", plain],
+        "unaligned address": ["--key-hex", "00" * 32, "--nonce-hex", "01", "--addr-hex", "41", "--in", lines_ok],
+        "key of 20 bytes": ["--key-hex", "00" * 20, "--nonce-hex", "01", "--addr-hex", "40", "--in", lines_ok],
+        "nonce of 9 bytes": ["--key-hex", "00" * 32, "--nonce-hex", "01" * 9, "--addr-hex", "40", "--in", lines_ok],
+        "nonce not hex": ["--key-hex", "00" * 32, "--nonce-hex", "xyz", "--addr-hex", "40", "--in", lines_ok],
+        "nonce wraps": ["--key-hex", "00" * 32, "--nonce-hex", "ff" * 8, "--addr-hex", "40", "--in", lines_ok],
+        "missing input": good + ["--in", os.path.join(tmp, "nope")],
+    }
+    for name, args in line_bad.items():
+        expect_refusal(name, args, "line", tmp)
 
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
