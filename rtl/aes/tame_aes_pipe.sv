@@ -21,7 +21,7 @@ module tame_aes_pipe #(
 ) (
   input  logic                clk_i,
   input  logic                rst_ni,
-  input  logic                zeroize_i,      // clears every slot and round key at once
+  input  logic                zeroize_i,      // drops all traffic, wipes every slot and round key
 
   // Key sideload: the slot's key; bytes in FIPS-197 order from [255:248].
   input  logic                key_valid_i,
@@ -126,18 +126,25 @@ module tame_aes_pipe #(
 
   // One small RAM per round: written by the expander (or the wipe), read by the stage
   // that uses that round key, at the slot of the block it holds.
+  // An AES-128 key written over an AES-256 one also clears round keys 11..14, in the
+  // cycle its last round key is written, so no old key material stays behind.
+  logic clear_tail;
+  assign clear_tail = exp_done && !load_is256_q;
+
   for (genvar r = 0; r <= Nr; r++) begin : g_rk_round
     logic [SlotW-1:0] rd_slot;
+    logic             zero_write;
     if (r == 0) begin : g_in
       assign rd_slot = in_slot_i;
     end else begin : g_stage
       assign rd_slot = slot_q[r];
     end
+    assign zero_write = wiping || (r > 10 && clear_tail);
     tame_key_slot_ram #(.NumSlots(NumSlots), .Width(128)) u_rk_ram (
       .clk_i,
-      .we_i    (wiping || (exp_we && exp_idx == 4'(r))),
+      .we_i    (zero_write || (exp_we && exp_idx == 4'(r))),
       .waddr_i (load_slot_q),
-      .wdata_i (wiping ? 128'h0 : exp_rk),
+      .wdata_i (zero_write ? 128'h0 : exp_rk),
       .raddr_i (rd_slot),
       .rdata_o (rk_rd[r])
     );
@@ -147,13 +154,14 @@ module tame_aes_pipe #(
   logic              accept, pop;
   logic [CountW-1:0] outstanding_q;   // admitted and not yet taken at the output
 
-  assign in_ready_o = (outstanding_q < CountW'(FifoDepth)) && slot_valid_q[in_slot_i];
-  assign accept     = in_valid_i && in_ready_o;
+  assign in_ready_o = (outstanding_q < CountW'(FifoDepth)) && slot_valid_q[in_slot_i] && !zeroize_i;
+  assign accept     = in_valid_i && in_ready_o;   // in_ready_o is low while zeroizing
   assign pop        = out_valid_o && out_ready_i;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) outstanding_q <= '0;
-    else         outstanding_q <= outstanding_q + CountW'(accept) - CountW'(pop);
+    if (!rst_ni)        outstanding_q <= '0;
+    else if (zeroize_i) outstanding_q <= '0;
+    else                outstanding_q <= outstanding_q + CountW'(accept) - CountW'(pop);
   end
 
   // ---------------------------------------------------------------- rounds
@@ -199,6 +207,9 @@ module tame_aes_pipe #(
         valid_q[k] <= 1'b0;
         slot_q[k]  <= '0;
         is256_q[k] <= 1'b0;
+      end else if (zeroize_i) begin
+        // Nothing computed under half-wiped round keys may come out.
+        valid_q[k] <= 1'b0;
       end else if (k == 1) begin
         valid_q[k] <= accept;
         slot_q[k]  <= in_slot_i;
@@ -247,20 +258,20 @@ module tame_aes_pipe #(
   logic block_empty, user_empty, block_full, user_full;
 
   tame_fifo #(.Width(128), .Depth(FifoDepth)) u_block_fifo (
-    .clk_i, .rst_ni, .flush_i(1'b0),
+    .clk_i, .rst_ni, .flush_i(zeroize_i),
     .push_i (valid_q[Nr]), .wdata_i(result),
     .pop_i  (pop),         .rdata_o(out_block_o),
     .empty_o(block_empty), .full_o (block_full)
   );
 
   tame_fifo #(.Width(UserW), .Depth(FifoDepth)) u_user_fifo (
-    .clk_i, .rst_ni, .flush_i(1'b0),
+    .clk_i, .rst_ni, .flush_i(zeroize_i),
     .push_i (accept), .wdata_i(in_user_i),
     .pop_i  (pop),    .rdata_o(out_user_o),
     .empty_o(user_empty), .full_o(user_full)
   );
 
-  assign out_valid_o = !block_empty;
+  assign out_valid_o = !block_empty && !zeroize_i;
 
   logic unused;
   assign unused = ^{user_empty, user_full, block_full};

@@ -16,7 +16,10 @@ module tame_line_crypt #(
   input  logic                rst_ni,
   input  logic                zeroize_i,
 
-  // Key sideload, the same key into every lane.
+  // Key sideload, the same key into every lane. key_pending_i says a key load waits
+  // elsewhere (a top that loads several blocks at once): while a key is offered here or
+  // there, no new line starts, so no line is half-way in when the key is taken.
+  input  logic                key_pending_i,
   input  logic                key_valid_i,
   output logic                key_ready_o,
   input  logic [SlotW-1:0]    key_slot_i,
@@ -61,13 +64,18 @@ module tame_line_crypt #(
     assign feed_line  = in_line_i;
     assign feed_data  = in_data_i;
     assign feed_user  = in_user_i;
+    assign line_held  = 1'b0;
+    // A line taken in the same cycle as a key enters the lanes under the old key.
     assign in_ready_o = lane_in_ready[0];
+    logic unused_pending;
+    assign unused_pending = key_pending_i;
   end else begin : g_hold
     logic hold_valid_q;
     logic feed_line_done;   // the last beat of the held line goes in now
     assign feed_line_done = beat_in && (in_beat_q == BeatW'(Beats - 1));
-    assign in_ready_o = !hold_valid_q || feed_line_done;
+    assign in_ready_o = (!hold_valid_q || feed_line_done) && !key_valid_i && !key_pending_i && !zeroize_i;
     assign feed_valid = hold_valid_q;
+    assign line_held  = hold_valid_q;
 
     always_ff @(posedge clk_i) begin
       if (in_valid_i && in_ready_o) begin
@@ -80,9 +88,10 @@ module tame_line_crypt #(
     end
 
     always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) hold_valid_q <= 1'b0;
+      if (!rst_ni)                       hold_valid_q <= 1'b0;
+      else if (zeroize_i)                hold_valid_q <= 1'b0;
       else if (in_valid_i && in_ready_o) hold_valid_q <= 1'b1;
-      else if (feed_line_done) hold_valid_q <= 1'b0;
+      else if (feed_line_done)           hold_valid_q <= 1'b0;
     end
   end
 
@@ -96,8 +105,10 @@ module tame_line_crypt #(
   logic                key_take, beat_in, beat_out;
 
   // Every lane sees the same traffic, so their states agree; a key goes in only when
-  // all lanes can take it in the same cycle.
-  assign key_ready_o = &lane_key_ready;
+  // all lanes can take it in the same cycle, and (with a holding register) only when no
+  // line is held: its nonce was drawn under the old key, so its blocks must be too.
+  logic line_held;
+  assign key_ready_o = (&lane_key_ready) && !line_held;
   assign key_take    = key_valid_i && key_ready_o;
   assign beat_in     = feed_valid && lane_in_ready[0];
 
@@ -151,8 +162,9 @@ module tame_line_crypt #(
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni)      in_beat_q <= '0;
-    else if (beat_in) in_beat_q <= (in_beat_q == BeatW'(Beats - 1)) ? '0 : in_beat_q + 1'b1;
+    if (!rst_ni)        in_beat_q <= '0;
+    else if (zeroize_i) in_beat_q <= '0;
+    else if (beat_in)   in_beat_q <= (in_beat_q == BeatW'(Beats - 1)) ? '0 : in_beat_q + 1'b1;
   end
 
   // ---------------------------------------------------------------- line assembly
@@ -182,6 +194,9 @@ module tame_line_crypt #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
+      out_beat_q <= '0;
+      full_q     <= 1'b0;
+    end else if (zeroize_i) begin
       out_beat_q <= '0;
       full_q     <= 1'b0;
     end else begin

@@ -14,7 +14,9 @@ module tame_core_crypt #(
   input  logic                rst_ni,
   input  logic                zeroize_i,
 
-  // Trust-anchor side: key sideload and this core's VM slot.
+  // Trust-anchor side: key sideload (key_pending_i: a load waits at the top, see
+  // tame_line_crypt) and this core's VM slot.
+  input  logic                key_pending_i,
   input  logic                key_valid_i,
   output logic                key_ready_o,
   input  logic [SlotW-1:0]    key_slot_i,
@@ -87,6 +89,7 @@ module tame_core_crypt #(
     .clk_i,
     .rst_ni,
     .zeroize_i,
+    .key_pending_i,
     .key_valid_i,
     .key_ready_o,
     .key_slot_i,

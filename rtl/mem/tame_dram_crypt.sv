@@ -14,7 +14,8 @@ module tame_dram_crypt #(
   input  logic                rst_ni,
   input  logic                zeroize_i,
 
-  // Trust-anchor side.
+  // Trust-anchor side (key_pending_i: a key load waits at the top; see tame_line_crypt).
+  input  logic                key_pending_i,
   input  logic                key_valid_i,
   output logic                key_ready_o,
   input  logic [SlotW-1:0]    key_slot_i,
@@ -121,6 +122,7 @@ module tame_dram_crypt #(
     .clk_i,
     .rst_ni,
     .zeroize_i,
+    .key_pending_i,
     .key_valid_i,
     .key_ready_o,
     .key_slot_i,

@@ -21,9 +21,10 @@ module tame_nonce_source #(
   logic [63:0]         count_q [NumSlots];
   logic [NumSlots-1:0] loaded_q;
 
-  // A slot stays open while even a take by every requester at once cannot wrap.
+  // A slot stays open while even a take by every requester at once leaves the counter
+  // below 2^64 (so the largest nonce ever handed out is 2^64 - 2).
   for (genvar s = 0; s < NumSlots; s++) begin : g_open
-    assign open_o[s] = loaded_q[s] && (count_q[s] <= 64'hffff_ffff_ffff_ffff - 64'(Requesters) + 64'd1);
+    assign open_o[s] = loaded_q[s] && (count_q[s] <= 64'hffff_ffff_ffff_ffff - 64'(Requesters));
   end
 
   // Requester r gets its slot's counter plus the number of earlier requesters taking

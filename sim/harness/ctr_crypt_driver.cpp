@@ -98,7 +98,11 @@ CtrRunResult CtrCryptDriver::run(const std::vector<CtrJob>& jobs, Pressure press
 
   while (r.beats_out < total_beats) {
     const std::uint64_t now = sim_.cycles();
-    if (now - start >= stop_after) return r;
+    if (now - start >= stop_after) {
+      d.req_valid_i = d.in_valid_i = 0;  // stop offering and taking
+      d.out_ready_i = 0;
+      return r;
+    }
     if (now - start > 64 * total_beats + 100000)
       throw std::runtime_error(fmt::format("no progress: {} of {} beats out after {} cycles",
                                            r.beats_out, total_beats, now - start));

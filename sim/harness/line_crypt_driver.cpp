@@ -21,6 +21,7 @@ template <class Dut>
 void LineCryptDriver<Dut>::reset() {
   auto& d = sim_.dut();
   d.zeroize_i = 0;
+  d.key_pending_i = 0;
   d.key_valid_i = 0;
   d.in_valid_i = 0;
   d.out_ready_i = 0;

@@ -42,6 +42,7 @@ void MemPathDriver<Dut>::idle_inputs() {
 template <class Dut>
 void MemPathDriver<Dut>::reset() {
   pages_.clear();
+  keys_.clear();
   beats_sent_ = 0;
   page_req_sent_ = page_on_bus_ = beat_on_bus_ = false;
   dram_owed_ = 0;
@@ -54,6 +55,11 @@ void MemPathDriver<Dut>::reset() {
 template <class Dut>
 void MemPathDriver<Dut>::load_key(unsigned slot, std::span<const std::uint8_t> key) {
   sideload_key(sim_, slot, key);
+}
+
+template <class Dut>
+void MemPathDriver<Dut>::queue_key_load(unsigned slot, std::span<const std::uint8_t> key) {
+  keys_.emplace_back(slot, Bytes(key.begin(), key.end()));
 }
 
 template <class Dut>
@@ -109,7 +115,7 @@ void MemPathDriver<Dut>::queue_write_back(unsigned core, const LinePlain& wb) {
 
 template <class Dut>
 bool MemPathDriver<Dut>::idle() const {
-  if (!pages_.empty() || dram_owed_ != 0) return false;
+  if (!pages_.empty() || !keys_.empty() || dram_owed_ != 0) return false;
   for (const auto& c : core_)
     if (!c.fills.empty() || !c.wbs.empty() || c.owed != 0) return false;
   return true;
@@ -126,9 +132,20 @@ bool MemPathDriver<Dut>::run(MemPressure pressure, std::mt19937_64& rng, std::ui
 
   while (!idle()) {
     const std::uint64_t now = sim_.cycles();
-    if (now - start >= stop_after) return false;
+    if (now - start >= stop_after) {
+      // Stop offering (what is on a bus is offered again by the next run) and taking.
+      d.key_valid_i = d.page_valid_i = d.beat_valid_i = 0;
+      d.fill_valid_i = d.wb_valid_i = 0;
+      d.dram_ready_i = 0;
+      d.l2_ready_i = d.l3_ready_i = 0;
+      return false;
+    }
     if (now - last_progress > 100000)
       throw std::runtime_error(fmt::format("memory path made no progress for 100000 cycles (cycle {})", now));
+
+    // The trust anchor's key port, when a load is queued.
+    d.key_valid_i = !keys_.empty();
+    if (!keys_.empty()) drive_key(d, keys_.front().first, keys_.front().second);
 
     // Block 2: a page request, then its 256 beats.
     if (!pages_.empty()) {
@@ -176,6 +193,7 @@ bool MemPathDriver<Dut>::run(MemPressure pressure, std::mt19937_64& rng, std::ui
 
     // Sample every handshake of this cycle, then the clock edge.
     bool progress = false;
+    if (d.key_valid_i && d.key_ready_o) keys_.pop_front(), progress = true;
     if (d.page_valid_i && d.page_ready_o) page_on_bus_ = false, page_req_sent_ = true, progress = true;
     if (d.beat_valid_i && d.beat_ready_o) {
       beat_on_bus_ = false;
@@ -212,7 +230,7 @@ bool MemPathDriver<Dut>::run(MemPressure pressure, std::mt19937_64& rng, std::ui
     if (progress) last_progress = now;
     sim_.posedge();
   }
-  d.page_valid_i = d.beat_valid_i = 0;
+  d.key_valid_i = d.page_valid_i = d.beat_valid_i = 0;
   d.fill_valid_i = d.wb_valid_i = 0;
   return true;
 }

@@ -51,6 +51,8 @@ class MemPathDriver {
   // ---- trust-anchor side
   void reset();                                               // also drops all queues
   void load_key(unsigned slot, std::span<const std::uint8_t> key);  // waits for every block
+  // A key load offered during the next run, beside the traffic (a reload under load).
+  void queue_key_load(unsigned slot, std::span<const std::uint8_t> key);
   void zeroize();
   void set_dram_slot(unsigned slot);
   void set_core_slot(unsigned core, unsigned slot);
@@ -63,7 +65,8 @@ class MemPathDriver {
   void queue_write_back(unsigned core, const LinePlain& wb);
   bool idle() const;  // nothing queued and nothing owed
 
-  // Runs until every queued item has come out (true), or for stop_after cycles.
+  // Runs until every queued item has come out (true), or for stop_after cycles (false;
+  // inputs then go idle and the next run carries on where this one stopped).
   bool run(MemPressure pressure, std::mt19937_64& rng, std::uint64_t stop_after = UINT64_MAX);
 
   // What came out, in order, since the last take_*().
@@ -85,6 +88,7 @@ class MemPathDriver {
   unsigned cores_;
   Clocked<Dut> sim_;
   std::deque<std::pair<std::uint64_t, Bytes>> pages_;  // first line, 4096 bytes
+  std::deque<std::pair<unsigned, Bytes>> keys_;        // queued key loads
   std::size_t beats_sent_ = 0;                         // of the front page
   bool page_req_sent_ = false, page_on_bus_ = false, beat_on_bus_ = false;
   std::size_t dram_owed_ = 0;

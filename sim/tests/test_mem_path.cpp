@@ -206,6 +206,51 @@ TEST(MemPath, NewKeyRestartsNoncesAndIsUsed) {
   ASSERT_TRUE(sys.sb.errors().empty()) << sys.sb.errors().front();
 }
 
+TEST(MemPath, KeyReloadUnderTrafficNeverReusesANonce) {
+  // Block 2 (one lane: each line waits in a holding register with its nonce already
+  // drawn) is writing pages when slot 0 gets a new key. Every line must come out under
+  // the key its nonce was drawn with: old lines under the old key, new lines under the
+  // new key with nonces from 1, and no (key, nonce) pair twice.
+  const std::uint64_t seed = test::test_seed();
+  System<Vtame_mem_path> sys(2, seed);
+  for (int round = 0; round < 8; ++round) {
+    const Bytes old_key = test::random_bytes(sys.rng, 32), new_key = test::random_bytes(sys.rng, 32);
+    sys.drv.load_key(0, old_key);
+    sys.drv.set_dram_slot(0);
+    std::vector<std::pair<std::uint64_t, Bytes>> pages;
+    for (int p = 0; p < 4; ++p) {
+      pages.emplace_back(0x40000 * (round + 1) + 64 * p, test::random_bytes(sys.rng, kPageSize));
+      sys.drv.queue_page(pages.back().first, pages.back().second);
+    }
+    ASSERT_FALSE(sys.drv.run({1.0, 0.7}, sys.rng, 100 + sys.rng() % 500));
+    sys.drv.queue_key_load(0, new_key);
+    ASSERT_TRUE(sys.drv.run({1.0, 0.7}, sys.rng));
+    const auto writes = sys.drv.take_dram_writes();
+    ASSERT_EQ(writes.size(), 4 * kLinesPerPage);
+    const LineCrypt old_lc(old_key), new_lc(new_key);
+    std::set<std::uint64_t> old_nonces, new_nonces;
+    bool seen_new = false;
+    for (std::size_t i = 0; i < writes.size(); ++i) {
+      const auto& w = writes[i];
+      Line plain, a, b;
+      std::copy_n(pages[i / kLinesPerPage].second.begin() + kLineSize * (i % kLinesPerPage), kLineSize, plain.begin());
+      old_lc.crypt(w.nonce, w.line, plain, a);
+      new_lc.crypt(w.nonce, w.line, plain, b);
+      if (w.data == a && !seen_new) {
+        EXPECT_TRUE(old_nonces.insert(w.nonce).second) << "old key, nonce " << w.nonce << " twice";
+      } else if (w.data == b) {
+        seen_new = true;
+        EXPECT_TRUE(new_nonces.insert(w.nonce).second) << "new key, nonce " << w.nonce << " twice";
+      } else {
+        ADD_FAILURE() << "line " << i << " (nonce " << w.nonce << ") is under neither key, or old after new";
+      }
+    }
+    ASSERT_FALSE(new_nonces.empty());
+    EXPECT_EQ(*new_nonces.begin(), 1U);
+    EXPECT_EQ(*new_nonces.rbegin(), new_nonces.size()) << "new-key nonces are not 1..n";
+  }
+}
+
 TEST(MemPath, ZeroizeClearsKeysAndNonceCounters) {
   System<Vtame_mem_path> sys(2, 5);
   sys.drv.zeroize();
