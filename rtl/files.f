@@ -11,3 +11,5 @@ rtl/mem/tame_nonce_source.sv
 rtl/mem/tame_dram_crypt.sv
 rtl/mem/tame_core_crypt.sv
 rtl/mem/tame_mem_path.sv
+rtl/aes/tame_aes_iter.sv
+rtl/ta/tame_ctr_drbg.sv

@@ -15,6 +15,13 @@ package tame_pkg;
   // MixColumns needs no xtime logic after the table read.
   localparam logic [2047:0] SBOX_X2_TABLE = 2048'h2c6da87b1e5a2982d084d7651a095903a550aa87c9153c2d3307a9d2222bebd9273a991769ae6ac21cf70690cc717ce00f0d61963ee8a1cb977357385c4af06f1047f4cacff3acd8499cb101da6e8bd5f2d33139c443bd9fb8480c92147464dbad16bca7286bc78c0b3b5444a39e19c0e632bac87afc55932e8835bec3261881bffde52042af7763f170213f05805da24b2578a0fe04e98a11669a86ed4fc5bb85b0989472678dd4b679e340c100b9a6135edd527db776a45bb4dc3634581d12ea7f4ecddf1b240e2f0a37309d4695082a62abe2f9d1516883f57e6c4c3de1759be45323455fb341fb8eb2effa891f8fec4db5e756ce026091ded6fff6eef8c6;
 
+  // Commands of the trust anchor's CTR_DRBG (rtl/ta/tame_ctr_drbg.sv).
+  typedef enum logic [1:0] {
+    DrbgInstantiate = 2'd0,
+    DrbgReseed      = 2'd1,
+    DrbgGenerate    = 2'd2
+  } drbg_cmd_e;
+
   // AES round pieces (FIPS-197 section 5.1). A column is 32 bits, row 0 in [31:24].
 
   // Multiplication by x (that is, {02}) in GF(2^8).

@@ -18,6 +18,7 @@ configs=(
   "tame_line_crypt Lanes=4"
   "tame_mem_path Cores=2"
   "tame_mem_path Cores=4 SboxImpl=1 MaxKeyBits=128"
+  "tame_ctr_drbg"
 )
 
 for cfg in "${configs[@]}"; do
