@@ -1,0 +1,215 @@
+// The whole TAME datapath around the trust anchor: the key controller (the TA's only
+// software face), block 1 (the disk crypt block) feeding block 2 (encryption into
+// DRAM), and one block 3 per core (L3 <-> L2). Keys reach the crypt blocks only by the
+// sideload ports; every slot choice comes from the key controller's configuration,
+// never from a host request.
+module tame_top #(
+  parameter int Cores      = 2,
+  parameter int Lanes      = 4,
+  parameter int DramLanes  = 1,
+  parameter int SboxImpl   = tame_pkg::SboxRom
+) (
+  input  logic                      clk_i,
+  input  logic                      rst_ni,
+
+  // ---- trust anchor: register port (TA firmware) and entropy
+  input  logic                      ta_awvalid_i,
+  output logic                      ta_awready_o,
+  input  logic [7:0]                ta_awaddr_i,
+  input  logic                      ta_wvalid_i,
+  output logic                      ta_wready_o,
+  input  logic [31:0]               ta_wdata_i,
+  input  logic [3:0]                ta_wstrb_i,
+  output logic                      ta_bvalid_o,
+  input  logic                      ta_bready_i,
+  output logic [1:0]                ta_bresp_o,
+  input  logic                      ta_arvalid_i,
+  output logic                      ta_arready_o,
+  input  logic [7:0]                ta_araddr_i,
+  output logic                      ta_rvalid_o,
+  input  logic                      ta_rready_i,
+  output logic [31:0]               ta_rdata_o,
+  output logic [1:0]                ta_rresp_o,
+  input  logic                      entropy_valid_i,
+  output logic                      entropy_ready_o,
+  input  logic [383:0]              entropy_i,
+
+  // ---- host: image pages from disk through block 1, then block 2, into DRAM
+  input  logic                      disk_req_valid_i,   // one per page: its counter blocks
+  output logic                      disk_req_ready_o,
+  input  logic [63:0]               disk_req_nonce_i,
+  input  logic [63:0]               disk_req_index_i,
+  input  logic                      disk_valid_i,       // ciphertext beats from the disk
+  output logic                      disk_ready_o,
+  input  logic [127:0]              disk_data_i,
+  input  logic                      disk_last_i,
+  input  logic                      page_valid_i,       // where each page lands
+  output logic                      page_ready_o,
+  input  logic [55:0]               page_line_i,
+  output logic                      dram_valid_o,
+  input  logic                      dram_ready_i,
+  output logic [55:0]               dram_line_o,
+  output logic [63:0]               dram_nonce_o,
+  output logic [511:0]              dram_data_o,
+
+  // ---- host: each core's block 3
+  input  logic [Cores-1:0]          fill_valid_i,
+  output logic [Cores-1:0]          fill_ready_o,
+  input  logic [Cores*56-1:0]       fill_line_i,
+  input  logic [Cores*64-1:0]       fill_nonce_i,
+  input  logic [Cores*512-1:0]      fill_data_i,
+  output logic [Cores-1:0]          l2_valid_o,
+  input  logic [Cores-1:0]          l2_ready_i,
+  output logic [Cores*56-1:0]       l2_line_o,
+  output logic [Cores*512-1:0]      l2_data_o,
+  input  logic [Cores-1:0]          wb_valid_i,
+  output logic [Cores-1:0]          wb_ready_o,
+  input  logic [Cores*56-1:0]       wb_line_i,
+  input  logic [Cores*512-1:0]      wb_data_i,
+  output logic [Cores-1:0]          l3_valid_o,
+  input  logic [Cores-1:0]          l3_ready_i,
+  output logic [Cores*56-1:0]       l3_line_o,
+  output logic [Cores*64-1:0]       l3_nonce_o,
+  output logic [Cores*512-1:0]      l3_data_o
+);
+
+  logic               zeroize;
+  logic               disk_key_valid, disk_key_ready, disk_key256;
+  logic [1:0]         disk_key_slot, disk_slot, dram_slot;
+  logic [255:0]       disk_key;
+  logic [3:0]         disk_slot_ready;
+  logic               mem_key_valid, mem_key_ready;
+  logic [1:0]         mem_key_slot;
+  logic [255:0]       mem_key;
+  logic [3:0]         mem_slot_ready, nonce_open;
+  logic [2*Cores-1:0] core_slot;
+
+  tame_ta_keyctrl #(.SboxImpl(SboxImpl), .Cores(Cores)) u_ta (
+    .clk_i,
+    .rst_ni,
+    .awvalid_i         (ta_awvalid_i),
+    .awready_o         (ta_awready_o),
+    .awaddr_i          (ta_awaddr_i),
+    .wvalid_i          (ta_wvalid_i),
+    .wready_o          (ta_wready_o),
+    .wdata_i           (ta_wdata_i),
+    .wstrb_i           (ta_wstrb_i),
+    .bvalid_o          (ta_bvalid_o),
+    .bready_i          (ta_bready_i),
+    .bresp_o           (ta_bresp_o),
+    .arvalid_i         (ta_arvalid_i),
+    .arready_o         (ta_arready_o),
+    .araddr_i          (ta_araddr_i),
+    .rvalid_o          (ta_rvalid_o),
+    .rready_i          (ta_rready_i),
+    .rdata_o           (ta_rdata_o),
+    .rresp_o           (ta_rresp_o),
+    .entropy_valid_i,
+    .entropy_ready_o,
+    .entropy_i,
+    .disk_key_valid_o  (disk_key_valid),
+    .disk_key_ready_i  (disk_key_ready),
+    .disk_key_slot_o   (disk_key_slot),
+    .disk_key_o        (disk_key),
+    .disk_key256_o     (disk_key256),
+    .disk_slot_ready_i (disk_slot_ready),
+    .mem_key_valid_o   (mem_key_valid),
+    .mem_key_ready_i   (mem_key_ready),
+    .mem_key_slot_o    (mem_key_slot),
+    .mem_key_o         (mem_key),
+    .mem_slot_ready_i  (mem_slot_ready),
+    .nonce_open_i      (nonce_open),
+    .disk_slot_o       (disk_slot),
+    .dram_slot_o       (dram_slot),
+    .core_slot_o       (core_slot),
+    .zeroize_o         (zeroize)
+  );
+
+  // ---------------------------------------------------------------- block 1
+  logic         beat_valid, beat_ready, beat_last;
+  logic [127:0] beat_data;
+  logic         unused_beat;
+
+  tame_ctr_crypt #(.NumSlots(4), .MaxKeyBits(256), .SboxImpl(SboxImpl), .TagW(1)) u_disk_crypt (
+    .clk_i,
+    .rst_ni,
+    .zeroize_i    (zeroize),
+    .key_valid_i  (disk_key_valid),
+    .key_ready_o  (disk_key_ready),
+    .key_slot_i   (disk_key_slot),
+    .key_i        (disk_key),
+    .key256_i     (disk_key256),
+    .slot_ready_o (disk_slot_ready),
+    .req_valid_i  (disk_req_valid_i),
+    .req_ready_o  (disk_req_ready_o),
+    .req_slot_i   (disk_slot),          // the TA's choice, not the host's
+    .req_nonce_i  (disk_req_nonce_i),
+    .req_index_i  (disk_req_index_i),
+    .in_valid_i   (disk_valid_i),
+    .in_ready_o   (disk_ready_o),
+    .in_data_i    (disk_data_i),
+    .in_tag_i     (1'b0),
+    .in_last_i    (disk_last_i),
+    .out_valid_o  (beat_valid),
+    .out_ready_i  (beat_ready),
+    .out_data_o   (beat_data),
+    .out_tag_o    (unused_beat),
+    .out_last_o   (beat_last)
+  );
+
+  // ---------------------------------------------------------------- blocks 2 and 3
+  tame_mem_path #(
+    .Cores     (Cores),
+    .Lanes     (Lanes),
+    .DramLanes (DramLanes),
+    .NumSlots  (4),
+    .MaxKeyBits(256),
+    .SboxImpl  (SboxImpl)
+  ) u_mem_path (
+    .clk_i,
+    .rst_ni,
+    .zeroize_i    (zeroize),
+    .key_valid_i  (mem_key_valid),
+    .key_ready_o  (mem_key_ready),
+    .key_slot_i   (mem_key_slot),
+    .key_i        (mem_key),
+    .key256_i     (1'b1),
+    .slot_ready_o (mem_slot_ready),
+    .dram_slot_i  (dram_slot),
+    .core_slot_i  (core_slot),
+    .nonce_open_o (nonce_open),
+    .page_valid_i,
+    .page_ready_o,
+    .page_line_i,
+    .beat_valid_i (beat_valid),
+    .beat_ready_o (beat_ready),
+    .beat_data_i  (beat_data),
+    .dram_valid_o,
+    .dram_ready_i,
+    .dram_line_o,
+    .dram_nonce_o,
+    .dram_data_o,
+    .fill_valid_i,
+    .fill_ready_o,
+    .fill_line_i,
+    .fill_nonce_i,
+    .fill_data_i,
+    .l2_valid_o,
+    .l2_ready_i,
+    .l2_line_o,
+    .l2_data_o,
+    .wb_valid_i,
+    .wb_ready_o,
+    .wb_line_i,
+    .wb_data_i,
+    .l3_valid_o,
+    .l3_ready_i,
+    .l3_line_o,
+    .l3_nonce_o,
+    .l3_data_o
+  );
+
+  logic unused;
+  assign unused = ^{unused_beat, beat_last};
+
+endmodule

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Generates the trust anchor's register block, C header and HTML reference from the one
+# SystemRDL description (rtl/ta/rdl/tame_ta_regs.rdl) with PeakRDL:
+#   rtl/ta/gen/tame_ta_regs_pkg.sv, rtl/ta/gen/tame_ta_regs.sv   (peakrdl regblock)
+#   rtl/ta/gen/tame_ta_regs.h                                    (peakrdl c-header)
+#   build/regs-html/                                             (peakrdl html)
+# The register block and the header are committed; `make lint` regenerates them into a
+# scratch folder and fails if they differ. The HTML (8 MB with its scripts and fonts)
+# is built, not committed: `make regs` writes it. One edit follows generation: PeakRDL declares its structs
+# unpacked, which Yosys's front end rejects; with no register arrays in the map every
+# member is a packed vector, so the structs are marked packed (the same bits either way).
+#   scripts/gen_regs.sh [OUT_ROOT]   (default: the repository)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=${1:-$root}
+rdl="$root/rtl/ta/rdl/tame_ta_regs.rdl"
+mkdir -p "$out/rtl/ta/gen"
+
+peakrdl regblock "$rdl" -o "$out/rtl/ta/gen" --cpuif axi4-lite-flat --default-reset arst_n
+sed -i 's/struct {/struct packed {/g' "$out/rtl/ta/gen/tame_ta_regs_pkg.sv" "$out/rtl/ta/gen/tame_ta_regs.sv"
+peakrdl c-header "$rdl" -o "$out/rtl/ta/gen/tame_ta_regs.h"
+peakrdl html "$rdl" -o "$out/build/regs-html"
