@@ -137,9 +137,13 @@ module tame_ta_keyctrl #(
   logic [7:0]   key_written_q;    // KEY_LOAD words written since the last use
   logic         zeroize_q;
 
+  // swmod marks the cycle of the write; the fields hold the new value one cycle later.
   logic         cmd_write;
   cmd_e         cmd_code;
-  assign cmd_write = hwif_out.CMD.code.swmod;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) cmd_write <= 1'b0;
+    else         cmd_write <= hwif_out.CMD.code.swmod;
+  end
   assign cmd_code  = cmd_e'(hwif_out.CMD.code.value);
 
   // ---------------------------------------------------------------- DRBG
@@ -226,6 +230,8 @@ module tame_ta_keyctrl #(
       zeroize_q     <= 1'b0;
     end else begin
       zeroize_q <= 1'b0;
+      // A command written while another runs is refused (the running one goes on).
+      if (cmd_write && state_q != StIdle) err_q <= ErrBusy;
       unique case (state_q)
         StIdle: if (cmd_write) begin
           err_q <= check;

@@ -30,6 +30,7 @@ class Clocked {
   Clocked& operator=(const Clocked&) = delete;
 
   Dut& dut() { return *dut_; }
+  const VerilatedContext& context() const { return *ctx_; }
   std::uint64_t cycles() const { return cycles_; }
 
   // Settle the combinational outputs for the inputs set in this cycle.

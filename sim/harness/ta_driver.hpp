@@ -1,0 +1,199 @@
+// The trust anchor's side of a top with the key controller (rtl/ta/tame_ta_keyctrl.sv):
+// register accesses over AXI4-Lite, the entropy port fed from a seeded source, and the
+// key controller's commands. Beside the RTL it runs the model's CTR_DRBG on the very
+// same entropy and commands, so the scoreboard knows the TA nonce and every memory
+// session key the RTL draws without reading them out of the RTL (nothing can).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <random>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "clocked.hpp"
+#include "tame/bytes.hpp"
+#include "tame/drbg.hpp"
+#include "wide.hpp"
+
+extern "C" {
+#include "tame_ta_regs.h"
+}
+
+namespace tame::sim {
+
+// Command codes and error codes of the key controller (docs/trust-anchor.md).
+enum class TaCmd : std::uint32_t {
+  Nop = 0, Instantiate = 1, Reseed = 2, DrawNonce = 3, DrawMemKey = 4,
+  LoadImageKey = 5, LockDiskSlot = 6, LockMemSlot = 7, Zeroize = 8
+};
+enum class TaErr : std::uint32_t {
+  None = 0, Busy = 1, Unknown = 2, DrbgNotReady = 3, DrbgRefused = 4, SlotLocked = 5,
+  NoKeyStaged = 6, Fatal = 255
+};
+
+#define TAME_TA_REG(name) static_cast<std::uint32_t>(offsetof(tame_ta_regs_t, name))
+
+template <class Dut>
+class TaDriver {
+ public:
+  TaDriver(Clocked<Dut>& sim, std::uint64_t entropy_seed) : sim_(sim), entropy_rng_(entropy_seed) {
+    next_entropy();
+    idle();
+  }
+
+  // Inputs at rest; called after construction and after a reset.
+  void idle() {
+    auto& d = sim_.dut();
+    d.ta_awvalid_i = d.ta_wvalid_i = d.ta_bready_i = 0;
+    d.ta_arvalid_i = d.ta_rready_i = 0;
+    d.ta_wstrb_i = 0xf;
+    d.entropy_valid_i = 1;
+    put_slice(d.entropy_i, 0, entropy_);
+  }
+
+  // The model's view: forget the DRBG (reset or zeroize).
+  void forget() { model_ = std::make_unique<CtrDrbg>(); }
+
+  // One cycle with the entropy port served.
+  void tick() {
+    auto& d = sim_.dut();
+    sim_.settle();
+    const bool took = d.entropy_valid_i && d.entropy_ready_o;
+    sim_.posedge();
+    if (took) {
+      consumed_ = entropy_;
+      next_entropy();
+      put_slice(d.entropy_i, 0, entropy_);
+    }
+  }
+
+  void write(std::uint32_t addr, std::uint32_t data) {
+    auto& d = sim_.dut();
+    d.ta_awaddr_i = addr;
+    d.ta_wdata_i = data;
+    d.ta_awvalid_i = d.ta_wvalid_i = 1;
+    d.ta_bready_i = 1;
+    bool aw = false, w = false;
+    for (int i = 0; i < 1000; ++i) {
+      sim_.settle();
+      const bool aw_now = d.ta_awvalid_i && d.ta_awready_o, w_now = d.ta_wvalid_i && d.ta_wready_o;
+      const bool b_now = d.ta_bvalid_o && d.ta_bready_i;
+      tick();
+      aw |= aw_now;
+      w |= w_now;
+      if (aw) d.ta_awvalid_i = 0;
+      if (w) d.ta_wvalid_i = 0;
+      if (b_now) {
+        d.ta_bready_i = 0;
+        return;
+      }
+    }
+    throw std::runtime_error(fmt::format("TA register write at {:#x} got no response", addr));
+  }
+
+  std::uint32_t read(std::uint32_t addr) {
+    auto& d = sim_.dut();
+    d.ta_araddr_i = addr;
+    d.ta_arvalid_i = 1;
+    d.ta_rready_i = 1;
+    for (int i = 0; i < 1000; ++i) {
+      sim_.settle();
+      const bool ar = d.ta_arvalid_i && d.ta_arready_o;
+      const bool r = d.ta_rvalid_o && d.ta_rready_i;
+      const std::uint32_t data = d.ta_rdata_o;
+      tick();
+      if (ar) d.ta_arvalid_i = 0;
+      if (r) {
+        d.ta_rready_i = 0;
+        return data;
+      }
+    }
+    throw std::runtime_error(fmt::format("TA register read at {:#x} got no response", addr));
+  }
+
+  // Runs a command and waits until the controller is idle; returns the error code.
+  TaErr command(TaCmd cmd, unsigned slot = 0, bool key256 = true, bool adin = false) {
+    write(TAME_TA_REG(CMD), static_cast<std::uint32_t>(cmd) | (slot << 8) | (std::uint32_t{key256} << 12) |
+                                (std::uint32_t{adin} << 13));
+    for (int i = 0; i < 4; ++i) tick();  // the command reaches the FSM two cycles after the write
+    for (int i = 0; i < 20000; ++i) {
+      if ((read(TAME_TA_REG(STATUS)) & TAME_TA_REGS__STATUS__BUSY_bm) == 0) {
+        const auto err = static_cast<TaErr>(read(TAME_TA_REG(ERROR)) & TAME_TA_REGS__ERROR__CODE_bm);
+        mirror(cmd, slot, adin, err);
+        return err;
+      }
+    }
+    throw std::runtime_error("TA command never finished");
+  }
+
+  void write_adin(std::span<const std::uint8_t> adin) {
+    std::array<std::uint8_t, 48> a{};
+    std::copy(adin.begin(), adin.end(), a.begin());
+    adin_ = Bytes(a.begin(), a.end());
+    for (unsigned i = 0; i < 12; ++i)
+      write(TAME_TA_REG(ADIN_0) + 4 * i, (std::uint32_t{a[4 * i]} << 24) | (std::uint32_t{a[4 * i + 1]} << 16) |
+                                           (std::uint32_t{a[4 * i + 2]} << 8) | a[4 * i + 3]);
+  }
+
+  // The image key into KEY_LOAD (write-only), 4 or 8 words.
+  void stage_image_key(std::span<const std::uint8_t> key) {
+    for (std::size_t i = 0; i < key.size() / 4; ++i)
+      write(TAME_TA_REG(KEY_LOAD_0) + 4 * static_cast<std::uint32_t>(i),
+            (std::uint32_t{key[4 * i]} << 24) | (std::uint32_t{key[4 * i + 1]} << 16) |
+                (std::uint32_t{key[4 * i + 2]} << 8) | key[4 * i + 3]);
+  }
+
+  Bytes read_nonce() {
+    Bytes n;
+    for (unsigned i = 0; i < 8; ++i) {
+      const std::uint32_t w = read(TAME_TA_REG(TA_NONCE_0) + 4 * i);
+      for (int b = 3; b >= 0; --b) n.push_back(static_cast<std::uint8_t>(w >> (8 * b)));
+    }
+    return n;
+  }
+
+  void configure(unsigned disk_slot, unsigned dram_slot, std::uint32_t core_slots) {
+    write(TAME_TA_REG(CONFIG), disk_slot | (dram_slot << 4) | (core_slots << 16));
+  }
+
+  // What the model's DRBG drew: the last TA nonce, and each memory slot's session key.
+  const Bytes& model_nonce() const { return model_nonce_; }
+  const Bytes& model_mem_key(unsigned slot) const { return model_mem_keys_.at(slot); }
+  CtrDrbg& model_drbg() { return *model_; }
+
+ private:
+  void next_entropy() {
+    for (auto& b : entropy_) b = static_cast<std::uint8_t>(entropy_rng_());
+  }
+
+  // Replays a finished command on the model (only what the RTL did: refusals change
+  // nothing). The RTL mixes all 48 ADIN bytes into instantiate and reseed, and into a
+  // draw when the command says so.
+  void mirror(TaCmd cmd, unsigned slot, bool with_adin, TaErr err) {
+    if (err != TaErr::None) return;
+    const Bytes none;
+    switch (cmd) {
+      case TaCmd::Instantiate: model_->instantiate(consumed_, adin_); break;
+      case TaCmd::Reseed: model_->reseed(consumed_, adin_); break;
+      case TaCmd::DrawNonce: model_nonce_ = model_->generate(32, with_adin ? adin_ : none); break;
+      case TaCmd::DrawMemKey: model_mem_keys_[slot] = model_->generate(32, with_adin ? adin_ : none); break;
+      case TaCmd::Zeroize: forget(), model_mem_keys_.clear(), model_nonce_.clear(); break;
+      default: break;
+    }
+  }
+
+  Clocked<Dut>& sim_;
+  std::mt19937_64 entropy_rng_;
+  std::array<std::uint8_t, 48> entropy_{}, consumed_{};
+  std::unique_ptr<CtrDrbg> model_ = std::make_unique<CtrDrbg>();
+  Bytes adin_ = Bytes(48, 0);   // what ADIN holds
+  Bytes model_nonce_;
+  std::map<unsigned, Bytes> model_mem_keys_;
+};
+
+}  // namespace tame::sim

@@ -1,0 +1,161 @@
+// The trust anchor's key controller inside the full top: its register port, its refusals
+// (a command out of order changes no key), no key bit on any register read, zeroize and
+// reset leaving no key bit anywhere inside the RTL (looked at, signal by signal), and its
+// DRBG drawing exactly what the model draws from the same entropy.
+#include <random>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "Vtame_top.h"
+#include "clocked.hpp"
+#include "secrets.hpp"
+#include "ta_driver.hpp"
+#include "test_support.hpp"
+
+namespace tame::sim {
+namespace {
+
+struct Top {
+  explicit Top(std::uint64_t seed) : sim(seed), ta(sim, seed ^ 0x5eed) {
+    idle_host();
+    sim.reset();
+    wait_wipe();
+  }
+  void idle_host() {
+    auto& d = sim.dut();
+    d.disk_req_valid_i = d.disk_valid_i = d.page_valid_i = 0;
+    d.dram_ready_i = 1;
+    d.fill_valid_i = d.wb_valid_i = 0;
+    d.l2_ready_i = d.l3_ready_i = 3;
+  }
+  void wait_wipe() {
+    for (int i = 0; i < 16; ++i) ta.tick();  // the key-slot RAMs wipe themselves after reset
+  }
+  std::uint32_t status() { return ta.read(TAME_TA_REG(STATUS)); }
+  std::vector<std::string> live_secrets() {
+    std::vector<std::string> live;
+    for (const auto& s : secret_signals(sim.context()))
+      if (!s.zero) live.push_back(s.name);
+    return live;
+  }
+  Clocked<Vtame_top> sim;
+  TaDriver<Vtame_top> ta;
+};
+
+// Loads an image key into disk slot 0 and draws session keys into memory slots 0 and 1.
+Bytes load_keys(Top& t, std::mt19937_64& rng) {
+  EXPECT_EQ(t.ta.command(TaCmd::Instantiate), TaErr::None);
+  const Bytes k_img = test::random_bytes(rng, 32);
+  t.ta.stage_image_key(k_img);
+  EXPECT_EQ(t.ta.command(TaCmd::LoadImageKey, 0, true), TaErr::None);
+  EXPECT_EQ(t.ta.command(TaCmd::DrawMemKey, 0), TaErr::None);
+  EXPECT_EQ(t.ta.command(TaCmd::DrawMemKey, 1), TaErr::None);
+  for (int i = 0; i < 200; ++i) t.ta.tick();  // let the slots finish expanding
+  return k_img;
+}
+
+TEST(TrustAnchor, IdentifiesItself) {
+  Top t(1);
+  EXPECT_EQ(t.ta.read(TAME_TA_REG(ID)), 0x54414b43U);  // "TAKC"
+  EXPECT_EQ(t.ta.read(TAME_TA_REG(VERSION)), 1U);
+}
+
+TEST(TrustAnchor, OutOfOrderCommandsAreRefusedAndChangeNoKey) {
+  std::mt19937_64 rng(2);
+  Top t(2);
+  EXPECT_EQ(t.ta.command(TaCmd::DrawNonce), TaErr::DrbgNotReady);
+  EXPECT_EQ(t.ta.command(TaCmd::DrawMemKey, 1), TaErr::DrbgNotReady);
+  EXPECT_EQ(t.ta.command(TaCmd::Reseed), TaErr::DrbgNotReady);
+  EXPECT_EQ(t.ta.command(TaCmd::LoadImageKey, 0), TaErr::NoKeyStaged);
+  t.ta.stage_image_key(test::random_bytes(rng, 16));   // half a 256-bit key
+  EXPECT_EQ(t.ta.command(TaCmd::LoadImageKey, 0, true), TaErr::NoKeyStaged);
+  EXPECT_EQ(t.ta.command(static_cast<TaCmd>(13)), TaErr::Unknown);
+  // The half key sits in KEY_LOAD (the staging the firmware wrote); nothing else holds
+  // key material: no refused command moved anything into a slot or the DRBG.
+  const auto live = t.live_secrets();
+  ASSERT_EQ(live.size(), 1U) << "a refused command put key material somewhere, e.g. " << live.back();
+  EXPECT_NE(live.front().find("disk_key"), std::string::npos) << live.front();
+  EXPECT_EQ(t.status() & (TAME_TA_REGS__STATUS__DISK_SLOT_READY_bm | TAME_TA_REGS__STATUS__MEM_SLOT_READY_bm), 0U);
+
+  load_keys(t, rng);
+  const std::uint32_t before = t.status();
+  EXPECT_EQ(t.ta.command(TaCmd::LockDiskSlot, 0), TaErr::None);
+  EXPECT_EQ(t.ta.command(TaCmd::LockMemSlot, 1), TaErr::None);
+  t.ta.stage_image_key(test::random_bytes(rng, 32));
+  EXPECT_EQ(t.ta.command(TaCmd::LoadImageKey, 0, true), TaErr::SlotLocked);
+  EXPECT_EQ(t.ta.command(TaCmd::DrawMemKey, 1), TaErr::SlotLocked);
+  const auto secrets = secret_signals(t.sim.context());
+  // A command while another runs is refused, and the running one completes.
+  t.ta.write(TAME_TA_REG(CMD), static_cast<std::uint32_t>(TaCmd::DrawNonce));
+  t.ta.write(TAME_TA_REG(CMD), static_cast<std::uint32_t>(TaCmd::DrawMemKey) | (2U << 8));
+  EXPECT_EQ(static_cast<TaErr>(t.ta.read(TAME_TA_REG(ERROR)) & 0xff), TaErr::Busy);
+  while (t.status() & TAME_TA_REGS__STATUS__BUSY_bm) {}
+  EXPECT_EQ(t.status() & TAME_TA_REGS__STATUS__MEM_SLOT_READY_bm, before & TAME_TA_REGS__STATUS__MEM_SLOT_READY_bm)
+      << "the refused DRAW_MEM_KEY changed a memory slot";
+  EXPECT_EQ(t.status() & 0xf00000U, 0x200000U) << "memory slot 1 locked";
+}
+
+TEST(TrustAnchor, NoRegisterReadShowsAKeyBit) {
+  std::mt19937_64 rng(3);
+  Top t(3);
+  const Bytes k_img = load_keys(t, rng);
+  std::set<std::uint32_t> key_words;
+  for (const Bytes* k : {&k_img, &t.ta.model_mem_key(0), &t.ta.model_mem_key(1)})
+    for (std::size_t i = 0; i + 4 <= k->size(); i += 4)
+      key_words.insert((std::uint32_t{(*k)[i]} << 24) | (std::uint32_t{(*k)[i + 1]} << 16) |
+                       (std::uint32_t{(*k)[i + 2]} << 8) | (*k)[i + 3]);
+  for (std::uint32_t addr = 0; addr < 0x100; addr += 4) {
+    const std::uint32_t v = t.ta.read(addr);
+    EXPECT_EQ(key_words.count(v), 0U) << "address " << addr << " shows a key word";
+    if (addr >= TAME_TA_REG(KEY_LOAD_0) && addr <= TAME_TA_REG(KEY_LOAD_7)) EXPECT_EQ(v, 0U) << "KEY_LOAD reads back";
+  }
+  // KEY_LOAD was cleared by its use.
+  EXPECT_EQ(t.status() & TAME_TA_REGS__STATUS__KEY_STAGED_bm, 0U);
+}
+
+TEST(TrustAnchor, ZeroizeClearsEveryKeyBit) {
+  std::mt19937_64 rng(4);
+  Top t(4);
+  load_keys(t, rng);
+  t.ta.stage_image_key(test::random_bytes(rng, 32));   // a staged key, too
+  ASSERT_FALSE(t.live_secrets().empty()) << "the keys should be somewhere before zeroize";
+  EXPECT_EQ(t.ta.command(TaCmd::Zeroize), TaErr::None);
+  for (int i = 0; i < 16; ++i) t.ta.tick();
+  const auto live = t.live_secrets();
+  EXPECT_TRUE(live.empty()) << live.size() << " signals still hold key bits, e.g. " << live.front();
+  EXPECT_EQ(t.status() & (TAME_TA_REGS__STATUS__DISK_SLOT_READY_bm | TAME_TA_REGS__STATUS__MEM_SLOT_READY_bm |
+                          TAME_TA_REGS__STATUS__DRBG_READY_bm | TAME_TA_REGS__STATUS__NONCE_OPEN_bm), 0U);
+  EXPECT_GT(secret_signals(t.sim.context()).size(), 100U) << "the inspector should see every key RAM";
+}
+
+TEST(TrustAnchor, ResetClearsEveryKeyBit) {
+  std::mt19937_64 rng(5);
+  Top t(5);
+  load_keys(t, rng);
+  t.ta.stage_image_key(test::random_bytes(rng, 32));
+  t.sim.reset();
+  t.ta.forget();
+  t.wait_wipe();
+  const auto live = t.live_secrets();
+  EXPECT_TRUE(live.empty()) << live.size() << " signals still hold key bits, e.g. " << live.front();
+}
+
+TEST(TrustAnchor, DrbgDrawsWhatTheModelDraws) {
+  const std::uint64_t seed = test::test_seed();
+  std::mt19937_64 rng(seed);
+  Top t(seed);
+  t.ta.write_adin(test::random_bytes(rng, 48));   // personalization
+  ASSERT_EQ(t.ta.command(TaCmd::Instantiate), TaErr::None);
+  for (int i = 0; i < 6; ++i) {
+    const bool adin = rng() % 2;
+    if (adin) t.ta.write_adin(test::random_bytes(rng, 1 + rng() % 48));
+    if (rng() % 3 == 0) ASSERT_EQ(t.ta.command(TaCmd::Reseed, 0, true, adin), TaErr::None);
+    ASSERT_EQ(t.ta.command(TaCmd::DrawNonce, 0, true, adin), TaErr::None);
+    EXPECT_EQ(to_hex(t.ta.read_nonce()), to_hex(t.ta.model_nonce())) << "draw " << i;
+  }
+  EXPECT_EQ(t.ta.read(TAME_TA_REG(RESEED_COUNT)), t.ta.model_drbg().reseed_counter());
+}
+
+}  // namespace
+}  // namespace tame::sim
