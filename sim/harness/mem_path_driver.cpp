@@ -6,6 +6,7 @@
 
 #include "Vtame_mem_path.h"
 #include "Vtame_mem_path_c4.h"
+#include "Vtame_top.h"
 #include "key_port.hpp"
 #include "wide.hpp"
 
@@ -20,18 +21,25 @@ template <class Dut>
 MemPathDriver<Dut>::MemPathDriver(unsigned cores, std::uint64_t seed) : cores_(cores), sim_(seed), core_(cores) {
   // The trust anchor's configuration starts at slot 0 everywhere (inputs, too, start
   // random in simulation).
-  sim_.dut().dram_slot_i = 0;
-  sim_.dut().core_slot_i = 0;
+  if constexpr (!kDiskPath) {
+    sim_.dut().dram_slot_i = 0;
+    sim_.dut().core_slot_i = 0;
+  }
   reset();
 }
 
 template <class Dut>
 void MemPathDriver<Dut>::idle_inputs() {
   auto& d = sim_.dut();
-  d.zeroize_i = 0;
-  d.key_valid_i = 0;
+  if constexpr (kDiskPath) {
+    d.disk_req_valid_i = 0;
+    d.disk_valid_i = 0;
+  } else {
+    d.zeroize_i = 0;
+    d.key_valid_i = 0;
+    d.beat_valid_i = 0;
+  }
   d.page_valid_i = 0;
-  d.beat_valid_i = 0;
   d.dram_ready_i = 0;
   d.fill_valid_i = 0;
   d.wb_valid_i = 0;
@@ -45,6 +53,7 @@ void MemPathDriver<Dut>::reset() {
   keys_.clear();
   beats_sent_ = 0;
   page_req_sent_ = page_on_bus_ = beat_on_bus_ = false;
+  disk_req_sent_ = disk_req_on_bus_ = false;
   dram_owed_ = 0;
   dram_.clear();
   for (auto& c : core_) c = Core{};
@@ -54,7 +63,8 @@ void MemPathDriver<Dut>::reset() {
 
 template <class Dut>
 void MemPathDriver<Dut>::load_key(unsigned slot, std::span<const std::uint8_t> key) {
-  sideload_key(sim_, slot, key);
+  if constexpr (kDiskPath) throw std::logic_error("tame_top takes its keys from the trust anchor");
+  else sideload_key(sim_, slot, key);
 }
 
 template <class Dut>
@@ -64,42 +74,69 @@ void MemPathDriver<Dut>::queue_key_load(unsigned slot, std::span<const std::uint
 
 template <class Dut>
 void MemPathDriver<Dut>::zeroize() {
-  auto& d = sim_.dut();
-  d.zeroize_i = 1;
-  sim_.settle();
-  sim_.posedge();
-  d.zeroize_i = 0;
-  sim_.settle();
+  if constexpr (kDiskPath) {
+    throw std::logic_error("tame_top zeroizes through its trust anchor");
+  } else {
+    auto& d = sim_.dut();
+    d.zeroize_i = 1;
+    sim_.settle();
+    sim_.posedge();
+    d.zeroize_i = 0;
+    sim_.settle();
+  }
 }
 
 template <class Dut>
 void MemPathDriver<Dut>::set_dram_slot(unsigned slot) {
-  sim_.dut().dram_slot_i = slot;
+  if constexpr (kDiskPath) throw std::logic_error("tame_top's slots are set by its trust anchor");
+  else sim_.dut().dram_slot_i = slot;
 }
 
 template <class Dut>
 void MemPathDriver<Dut>::set_core_slot(unsigned core, unsigned slot) {
-  auto& v = sim_.dut().core_slot_i;
-  const unsigned shift = core * kSlotBits;
-  v = static_cast<std::remove_reference_t<decltype(v)>>((v & ~(3U << shift)) | (slot << shift));
+  if constexpr (kDiskPath) {
+    throw std::logic_error("tame_top's slots are set by its trust anchor");
+  } else {
+    auto& v = sim_.dut().core_slot_i;
+    const unsigned shift = core * kSlotBits;
+    v = static_cast<std::remove_reference_t<decltype(v)>>((v & ~(3U << shift)) | (slot << shift));
+  }
 }
 
 template <class Dut>
 bool MemPathDriver<Dut>::slot_ready(unsigned slot) {
-  sim_.settle();
-  return (sim_.dut().slot_ready_o >> slot) & 1U;
+  if constexpr (kDiskPath) {
+    throw std::logic_error("read tame_top's slot state from its trust anchor's STATUS");
+  } else {
+    sim_.settle();
+    return (sim_.dut().slot_ready_o >> slot) & 1U;
+  }
 }
 
 template <class Dut>
 bool MemPathDriver<Dut>::nonce_open(unsigned slot) {
-  sim_.settle();
-  return (sim_.dut().nonce_open_o >> slot) & 1U;
+  if constexpr (kDiskPath) {
+    throw std::logic_error("read tame_top's nonce state from its trust anchor's STATUS");
+  } else {
+    sim_.settle();
+    return (sim_.dut().nonce_open_o >> slot) & 1U;
+  }
 }
 
 template <class Dut>
 void MemPathDriver<Dut>::queue_page(std::uint64_t first_line, std::span<const std::uint8_t> page) {
   if (page.size() != 4096) throw std::invalid_argument("a page is 4096 bytes");
-  pages_.emplace_back(first_line, Bytes(page.begin(), page.end()));
+  if constexpr (kDiskPath) throw std::logic_error("tame_top's pages come from the disk: queue_disk_page");
+  pages_.push_back({first_line, Bytes(page.begin(), page.end())});
+  dram_owed_ += 64;
+}
+
+template <class Dut>
+void MemPathDriver<Dut>::queue_disk_page(std::uint64_t first_line, std::uint64_t ctr_nonce,
+                                         std::uint64_t first_index, std::span<const std::uint8_t> sealed_page) {
+  if (sealed_page.size() != 4096) throw std::invalid_argument("a page is 4096 bytes");
+  if constexpr (!kDiskPath) throw std::logic_error("tame_mem_path has no disk path: queue_page");
+  pages_.push_back({first_line, Bytes(sealed_page.begin(), sealed_page.end()), ctr_nonce, first_index});
   dram_owed_ += 64;
 }
 
@@ -134,7 +171,7 @@ bool MemPathDriver<Dut>::run(MemPressure pressure, std::mt19937_64& rng, std::ui
     const std::uint64_t now = sim_.cycles();
     if (now - start >= stop_after) {
       // Stop offering (what is on a bus is offered again by the next run) and taking.
-      d.key_valid_i = d.page_valid_i = d.beat_valid_i = 0;
+      idle_inputs();
       d.fill_valid_i = d.wb_valid_i = 0;
       d.dram_ready_i = 0;
       d.l2_ready_i = d.l3_ready_i = 0;
@@ -143,24 +180,44 @@ bool MemPathDriver<Dut>::run(MemPressure pressure, std::mt19937_64& rng, std::ui
     if (now - last_progress > 100000)
       throw std::runtime_error(fmt::format("memory path made no progress for 100000 cycles (cycle {})", now));
 
-    // The trust anchor's key port, when a load is queued.
-    d.key_valid_i = !keys_.empty();
-    if (!keys_.empty()) drive_key(d, keys_.front().first, keys_.front().second);
-
-    // Block 2: a page request, then its 256 beats.
+    // Pages. tame_mem_path: block 2's page request, then its 256 plaintext beats.
+    // tame_top: block 1's request and 256 ciphertext beats, and block 2's page request.
+    if constexpr (!kDiskPath) {
+      d.key_valid_i = !keys_.empty();  // the key port, when a load is queued
+      if (!keys_.empty()) drive_key(d, keys_.front().first, keys_.front().second);
+    }
     if (!pages_.empty()) {
-      const auto& [first_line, bytes] = pages_.front();
+      const PageJob& pg = pages_.front();
       if (!page_req_sent_ && !page_on_bus_ && offer()) {
-        d.page_line_i = first_line;
+        d.page_line_i = pg.first_line;
         page_on_bus_ = true;
       }
-      if (page_req_sent_ && !beat_on_bus_ && offer()) {
-        put_slice(d.beat_data_i, 0, std::span(bytes).subspan(16 * beats_sent_, 16));
+      const bool beats_may_go = kDiskPath || page_req_sent_;
+      if (beats_may_go && beats_sent_ < kBeatsPerPage && !beat_on_bus_ && offer()) {
+        const auto beat = std::span(pg.data).subspan(16 * beats_sent_, 16);
+        if constexpr (kDiskPath) {
+          put_slice(d.disk_data_i, 0, beat);
+          d.disk_last_i = beats_sent_ + 1 == kBeatsPerPage;
+        } else {
+          put_slice(d.beat_data_i, 0, beat);
+        }
         beat_on_bus_ = true;
+      }
+      if constexpr (kDiskPath) {
+        if (!disk_req_sent_ && !disk_req_on_bus_ && offer()) {
+          d.disk_req_nonce_i = pg.ctr_nonce;
+          d.disk_req_index_i = pg.first_index;
+          disk_req_on_bus_ = true;
+        }
       }
     }
     d.page_valid_i = page_on_bus_;
-    d.beat_valid_i = beat_on_bus_;
+    if constexpr (kDiskPath) {
+      d.disk_req_valid_i = disk_req_on_bus_;
+      d.disk_valid_i = beat_on_bus_;
+    } else {
+      d.beat_valid_i = beat_on_bus_;
+    }
     d.dram_ready_i = take();
 
     // Block 3 of each core: fills and write-backs.
@@ -193,12 +250,20 @@ bool MemPathDriver<Dut>::run(MemPressure pressure, std::mt19937_64& rng, std::ui
 
     // Sample every handshake of this cycle, then the clock edge.
     bool progress = false;
-    if (d.key_valid_i && d.key_ready_o) keys_.pop_front(), progress = true;
+    bool beat_taken;
+    if constexpr (kDiskPath) {
+      beat_taken = d.disk_valid_i && d.disk_ready_o;
+      if (d.disk_req_valid_i && d.disk_req_ready_o) disk_req_on_bus_ = false, disk_req_sent_ = true, progress = true;
+    } else {
+      beat_taken = d.beat_valid_i && d.beat_ready_o;
+      if (d.key_valid_i && d.key_ready_o) keys_.pop_front(), progress = true;
+    }
     if (d.page_valid_i && d.page_ready_o) page_on_bus_ = false, page_req_sent_ = true, progress = true;
-    if (d.beat_valid_i && d.beat_ready_o) {
-      beat_on_bus_ = false;
-      progress = true;
-      if (++beats_sent_ == kBeatsPerPage) pages_.pop_front(), beats_sent_ = 0, page_req_sent_ = false;
+    if (beat_taken) beat_on_bus_ = false, ++beats_sent_, progress = true;
+    if (!pages_.empty() && beats_sent_ == kBeatsPerPage && page_req_sent_ && (disk_req_sent_ || !kDiskPath)) {
+      pages_.pop_front();
+      beats_sent_ = 0;
+      page_req_sent_ = disk_req_sent_ = false;
     }
     if (d.dram_valid_o && d.dram_ready_i) {
       LineWrite w{d.dram_line_o, d.dram_nonce_o, {}};
@@ -230,7 +295,7 @@ bool MemPathDriver<Dut>::run(MemPressure pressure, std::mt19937_64& rng, std::ui
     if (progress) last_progress = now;
     sim_.posedge();
   }
-  d.key_valid_i = d.page_valid_i = d.beat_valid_i = 0;
+  idle_inputs();
   d.fill_valid_i = d.wb_valid_i = 0;
   return true;
 }
@@ -252,5 +317,6 @@ std::vector<LineWrite> MemPathDriver<Dut>::take_l3(unsigned core) {
 
 template class MemPathDriver<Vtame_mem_path>;
 template class MemPathDriver<Vtame_mem_path_c4>;
+template class MemPathDriver<Vtame_top>;
 
 }  // namespace tame::sim

@@ -39,9 +39,14 @@ struct MemPressure {
   double out_ready = 1.0; // per output channel and cycle: take what is offered
 };
 
+// Dut is tame_mem_path (pages arrive as plaintext beats) or tame_top (pages arrive as
+// ciphertext from the disk, through block 1, with their counter blocks). Key loads are
+// for tame_mem_path only: tame_top's keys come from its trust anchor (ta_driver.hpp).
 template <class Dut>
 class MemPathDriver {
  public:
+  static constexpr bool kDiskPath = requires(Dut& d) { d.disk_valid_i; };
+
   MemPathDriver(unsigned cores, std::uint64_t seed);
 
   unsigned cores() const { return cores_; }
@@ -61,6 +66,10 @@ class MemPathDriver {
 
   // ---- host side: queue work, then run
   void queue_page(std::uint64_t first_line, std::span<const std::uint8_t> page /*4096*/);
+  // tame_top: a sealed page as read from disk, decrypted by block 1 with counter blocks
+  // ctr_nonce || BE64(first_index + j), then written by block 2 from first_line on.
+  void queue_disk_page(std::uint64_t first_line, std::uint64_t ctr_nonce, std::uint64_t first_index,
+                       std::span<const std::uint8_t> sealed_page /*4096*/);
   void queue_fill(unsigned core, const LineFill& fill);
   void queue_write_back(unsigned core, const LinePlain& wb);
   bool idle() const;  // nothing queued and nothing owed
@@ -87,7 +96,13 @@ class MemPathDriver {
 
   unsigned cores_;
   Clocked<Dut> sim_;
-  std::deque<std::pair<std::uint64_t, Bytes>> pages_;  // first line, 4096 bytes
+  struct PageJob {
+    std::uint64_t first_line;
+    Bytes data;                 // plaintext (tame_mem_path) or ciphertext (tame_top)
+    std::uint64_t ctr_nonce = 0, first_index = 0;
+  };
+  std::deque<PageJob> pages_;
+  bool disk_req_sent_ = false, disk_req_on_bus_ = false;
   std::deque<std::pair<unsigned, Bytes>> keys_;        // queued key loads
   std::size_t beats_sent_ = 0;                         // of the front page
   bool page_req_sent_ = false, page_on_bus_ = false, beat_on_bus_ = false;
