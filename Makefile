@@ -3,10 +3,17 @@
 #   make test    every test, through ctest
 #   make lint    Verilator -Wall and the Yosys front end over every RTL top
 #   make bench   throughput, latency and simulation speed (build/bench/report.json)
+#   make fuzz    libFuzzer (clang, ASan, UBSan) on the M1, M2, image header and key-service
+#                parsers, FUZZ_SECONDS each (default 60); make test replays their corpus
+#   make synth   ECP5 synthesis, place and route, xc7a200t estimate (build/synth/report.md)
+#                SYNTH_ARGS passes options to scripts/synth.py, e.g. "--only ctr_aes128_rom"
 BUILD ?= build
 JOBS  ?= $(shell nproc)
+SYNTH_ARGS ?=
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := m1 m2 image_header request
 
-.PHONY: all deps build test lint sim bench clean
+.PHONY: all deps build test lint sim bench synth fuzz clean
 
 all: build
 
@@ -32,6 +39,24 @@ sim: build
 bench: build
 	@mkdir -p $(BUILD)/bench
 	$(BUILD)/sim/tame-bench --json $(BUILD)/bench/report.json
+
+synth:
+	@scripts/setup.sh synth
+	python3 scripts/synth.py --out $(BUILD)/synth $(SYNTH_ARGS)
+
+# A build tree of its own, $(BUILD)/libfuzzer, built with clang. New inputs go to
+# $(BUILD)/libfuzzer/corpus/<target>; the committed seeds in fuzz/corpus/ are only read.
+fuzz:
+	@scripts/setup.sh fuzz
+	cmake -S . -B $(BUILD)/libfuzzer -DTAME_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14
+	cmake --build $(BUILD)/libfuzzer -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(BUILD)/libfuzzer/corpus/$$t && \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS) s" && \
+	  $(BUILD)/libfuzzer/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    $(BUILD)/libfuzzer/corpus/$$t fuzz/corpus/$$t || exit 1; \
+	done
 
 clean:
 	rm -rf $(BUILD)

