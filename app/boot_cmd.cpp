@@ -3,7 +3,6 @@
 // every page is decrypted with K_img and then booted into a modelled DRAM under a
 // session key from the TA's DRBG, and read back through the memory model.
 #include <fmt/format.h>
-#include <httplib.h>
 #include <openssl/crypto.h>
 
 #include <algorithm>
@@ -17,6 +16,7 @@
 #include "tame/atomic_file.hpp"
 #include "tame/files.hpp"
 #include "tame/image.hpp"
+#include "tame/keyservice_client.hpp"
 #include "tame/manufacture.hpp"
 #include "tame/memory_model.hpp"
 #include "tame/protocol.hpp"
@@ -35,36 +35,6 @@ struct Wiped {
   Bytes data;
   ~Wiped() { OPENSSL_cleanse(data.data(), data.size()); }
 };
-
-// POSTs the request; the M2 bytes, or a one-line error naming the key service's reason.
-Bytes ask_key_service(const std::string& url, const KeyRequest& request) {
-  if (!url.starts_with("http://") && !url.starts_with("https://")) {
-    throw Error("--keyservice", fmt::format("'{}' is not an http:// or https:// URL", url));
-  }
-  std::signal(SIGPIPE, SIG_IGN);  // a key service that hangs up is an error, not a signal
-  httplib::Client client(url);
-  if (!client.is_valid()) throw Error("--keyservice", fmt::format("'{}' is not a usable URL", url));
-  client.set_connection_timeout(5);
-  client.set_read_timeout(30);
-  const auto res =
-      client.Post(std::string(kKeyRequestPath), encode_request(request), "application/json");
-  if (!res) {
-    throw Error("--keyservice",
-                fmt::format("cannot reach {}: {}", url, httplib::to_string(res.error())));
-  }
-  if (res->status != 200) {
-    const auto doc = nlohmann::json::parse(res->body, nullptr, false);
-    std::string reason = "unknown", detail = res->body.substr(0, 200);
-    if (doc.is_object() && doc.contains("error") && doc["error"].is_string()) {
-      reason = doc["error"].get<std::string>();
-      detail = doc.value("detail", std::string());
-    }
-    std::replace(detail.begin(), detail.end(), '\n', ' ');
-    throw Error("key service",
-                fmt::format("refused (HTTP {}, {}): {}", res->status, reason, detail));
-  }
-  return decode_answer(res->body);
-}
 
 }  // namespace
 

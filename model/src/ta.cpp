@@ -28,9 +28,15 @@ TrustAnchor::~TrustAnchor() {
 }
 
 M1Bytes TrustAnchor::make_m1(const ImageHeader& header) {
+  Bytes32 nonce;
+  drbg_.generate(nonce);
+  return make_m1(header, nonce);
+}
+
+M1Bytes TrustAnchor::make_m1(const ImageHeader& header, const Bytes32& ta_nonce) {
   M1 m1;
   m1.ta_cert_id = cert_.cert_id;
-  drbg_.generate(m1.ta_nonce);
+  m1.ta_nonce = ta_nonce;
   m1.image_id = header.image_id;
   m1.ks_key_id = header.ks_key_id();
   m1.enc1 = header.enc1;

@@ -50,6 +50,7 @@ void MemScoreboard::expect_write_back(unsigned core, unsigned slot, const LinePl
 }
 
 void MemScoreboard::fail(std::string what) {
+  ++failures_;
   if (errors_.size() < 20) errors_.push_back(std::move(what));
 }
 

@@ -54,7 +54,8 @@ class MemScoreboard {
   bool nonces_dense(unsigned slot) const;
   std::uint64_t nonces_used(unsigned slot) const { return used_[slot].size(); }
 
-  const std::vector<std::string>& errors() const { return errors_; }
+  const std::vector<std::string>& errors() const { return errors_; }  // the first 20
+  std::uint64_t failures() const { return failures_; }               // all of them
   std::uint64_t lines_checked() const { return checked_; }
 
  private:
@@ -81,6 +82,7 @@ class MemScoreboard {
   std::vector<std::deque<Write>> wb_expect_;
   std::vector<std::string> errors_;
   std::uint64_t checked_ = 0;
+  std::uint64_t failures_ = 0;
 };
 
 }  // namespace tame::sim

@@ -21,6 +21,7 @@
 #include "Vtame_line_crypt_l4.h"
 #include "ctr_crypt_driver.hpp"
 #include "line_crypt_driver.hpp"
+#include "sim_boot.hpp"
 #include "tame/aes.hpp"
 #include "tame/atomic_file.hpp"
 #include "tame/bytes.hpp"
@@ -180,6 +181,19 @@ int main(int argc, char** argv) {
   line->add_option("--out", lo.out_path, "output file")->required();
   line->add_flag("--decrypt", lo.decrypt, "decrypt (the same operation in CTR mode)");
 
+  tame::sim::SimBootOptions bo;
+  auto* boot = app.add_subcommand("boot", "the whole boot-and-fetch flow through the RTL, checked against the model");
+  boot->add_option("--image", bo.image, "sealed image")->required();
+  boot->add_option("--ta", bo.ta, "the trust anchor's directory (tame manufacture ta)")->required();
+  boot->add_option("--keyservice", bo.keyservice, "key service URL, http://127.0.0.1:PORT")->required();
+  boot->add_option("--cores", bo.cores, "cores with a block 3 (this build: 2)");
+  boot->add_option("--report", bo.report, "write counts, cycles, mismatches and speed as JSON");
+  boot->add_option("--dump-dram", bo.dump_dram, "write DRAM: one 80-byte record per line, by address");
+  boot->add_option("--dump-messages", bo.dump_messages, "write m1.bin and m2.bin into this directory");
+  boot->add_option("--export-test-secrets", bo.export_test_secrets,
+                   "SIMULATION ONLY: write k_img, k_mem and page0_addr as JSON (for checking the outputs)");
+  boot->add_flag("--quiet", bo.quiet, "no summary line, no progress");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -191,6 +205,7 @@ int main(int argc, char** argv) {
   try {
     if (*ctr) return run_ctr(co);
     if (*line) return run_line(lo);
+    if (*boot) return tame::sim::run_sim_boot(bo);
   } catch (const std::exception& e) {
     std::cerr << "tame-sim: " << e.what() << '\n';
     return 1;

@@ -36,6 +36,9 @@ class TrustAnchor {
   // M1 for this image: ta_nonce is the DRBG's next 32 bytes, enc1 and ct1 are copied
   // from the header, and the signature is by sk_sig. It replaces any M1 still waiting.
   M1Bytes make_m1(const ImageHeader& header);
+  // The same with the TA nonce drawn elsewhere: by the RTL DRBG, when this class is the
+  // firmware model driving the RTL key controller (tame-sim boot).
+  M1Bytes make_m1(const ImageHeader& header, const Bytes32& ta_nonce);
 
   // K_img from the answer to the M1 sent last. Refusals (ProtocolError): the M2's form
   // (bad-length, bad-magic, ...), no-pending-request when no M1 is waiting (a second M2),

@@ -1,0 +1,193 @@
+// tame-sim boot. The TA firmware model (C++: the protocol's public-key steps) drives the
+// RTL key controller over its register port: the RTL DRBG draws the TA nonce, the
+// firmware builds M1 with it, the host relays M1 to the key service, the firmware opens
+// M2 and writes the image key into the write-only KEY_LOAD registers; the RTL then
+// draws the memory session key into its slots by itself. The host model fetches every
+// sealed page through block 1 and block 2 into DRAM, and each core reads the image's
+// lines back through its block 3. Every DRAM write and every L2 read is checked against
+// the model; the memory session key used for that comes from the model's own DRBG run
+// on the same entropy, never from the RTL.
+#include "sim_boot.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "Vtame_top.h"
+#include "mem_path_driver.hpp"
+#include "mem_scoreboard.hpp"
+#include "ta_driver.hpp"
+#include "tame/atomic_file.hpp"
+#include "tame/disk_crypt.hpp"
+#include "tame/files.hpp"
+#include "tame/image.hpp"
+#include "tame/keyservice_client.hpp"
+#include "tame/manufacture.hpp"
+#include "tame/protocol.hpp"
+#include "tame/ta.hpp"
+
+namespace tame::sim {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::uint64_t kPage0Line = 0x400000;  // image page 0 lands at byte 0x10000000
+constexpr std::size_t kBatchPages = 256;        // pages in flight at once: memory stays flat
+
+void progress(bool on, std::uint64_t done, std::uint64_t total) {
+  if (!on) return;
+  std::fprintf(stderr, "\rtame-sim boot: %llu of %llu pages", static_cast<unsigned long long>(done),
+               static_cast<unsigned long long>(total));
+  if (done == total) std::fprintf(stderr, "\n");
+}
+
+}  // namespace
+
+int run_sim_boot(const SimBootOptions& o) {
+  if (o.cores != 2) throw Error("--cores", fmt::format("this build of tame_top has 2 cores, not {}", o.cores));
+  std::error_code ec;
+  if (!fs::is_regular_file(o.image, ec)) throw Error("--image", fmt::format("'{}' is not a regular file", o.image));
+  std::ifstream in(o.image, std::ios::binary);
+  if (!in) throw Error("--image", fmt::format("cannot open '{}'", o.image));
+  Bytes raw(kHeaderSize);
+  in.read(reinterpret_cast<char*>(raw.data()), static_cast<std::streamsize>(raw.size()));
+  raw.resize(static_cast<std::size_t>(in.gcount()));
+  const ImageHeader header = ImageHeader::parse(raw);
+  check_image_size(header, fs::file_size(o.image));
+  const TaFiles files = load_ta(o.ta);
+
+  const std::uint64_t seed = std::random_device{}();
+  MemPathDriver<Vtame_top> host(2, seed);
+  TaDriver<Vtame_top> ta(host.sim(), seed ^ 0x7a);
+  MemScoreboard sb(4, 4096);
+  std::mt19937_64 rng(seed);
+  for (int i = 0; i < 16; ++i) ta.tick();  // the key-slot RAMs wipe themselves after reset
+  const auto t0 = std::chrono::steady_clock::now();
+
+  // ---- the trust anchor obtains the image key (firmware model + RTL key controller)
+  auto expect_ok = [](TaErr e, const char* what) {
+    if (e != TaErr::None) throw Error("trust anchor", fmt::format("{} refused with error {}", what, int(e)));
+  };
+  expect_ok(ta.command(TaCmd::Instantiate), "INSTANTIATE");
+  expect_ok(ta.command(TaCmd::DrawNonce), "DRAW_NONCE");
+  const Bytes nonce = ta.read_nonce();
+  Bytes32 ta_nonce;
+  std::copy(nonce.begin(), nonce.end(), ta_nonce.begin());
+  TrustAnchor firmware(files.uds, files.cert_der, Bytes(TrustAnchor::kEntropySize, 0));
+  const M1Bytes m1 = firmware.make_m1(header, ta_nonce);
+  const HeaderAad aad = header.aad();
+  const Bytes m2 = ask_key_service(o.keyservice, {Bytes(m1.begin(), m1.end()), Bytes(aad.begin(), aad.end()),
+                                                  files.cert_der});
+  if (!o.dump_messages.empty()) {
+    fs::create_directories(o.dump_messages, ec);
+    write_file(fs::path(o.dump_messages) / "m1.bin", m1);
+    write_file(fs::path(o.dump_messages) / "m2.bin", m2);
+  }
+  Bytes k_img;
+  try {
+    k_img = firmware.accept_m2(m2);
+  } catch (const std::exception& e) {
+    throw Error("M2", fmt::format("refused by the trust anchor: {}", e.what()));
+  }
+  ta.stage_image_key(k_img);
+  expect_ok(ta.command(TaCmd::LoadImageKey, 0, k_img.size() == 32), "LOAD_IMAGE_KEY");
+  expect_ok(ta.command(TaCmd::LockDiskSlot, 0), "LOCK_DISK_SLOT");
+  expect_ok(ta.command(TaCmd::DrawMemKey, 0), "DRAW_MEM_KEY");
+  ta.configure(0, 0, 0);  // block 1 slot 0, block 2 slot 0, both cores run this VM
+  for (int i = 0; i < 100; ++i) ta.tick();
+  // From here on k_img is the scoreboard's copy (the model's view), not the firmware's.
+  sb.load_key(0, ta.model_mem_key(0));
+  const DiskCrypt model_disk(k_img, header.ctr_nonce);
+
+  // ---- the host boots every page into DRAM; the cores read every line back
+  const std::uint64_t pages = header.page_count();
+  const bool tty = !o.quiet && isatty(STDERR_FILENO);
+  std::uint64_t dram_writes = 0, l2_reads = 0;
+  Bytes sealed(kPageSize), plain(kPageSize);
+  for (std::uint64_t first = 0; first < pages; first += kBatchPages) {
+    const std::uint64_t n = std::min<std::uint64_t>(kBatchPages, pages - first);
+    std::vector<Bytes> plains;
+    for (std::uint64_t p = first; p < first + n; ++p) {
+      in.read(reinterpret_cast<char*>(sealed.data()), kPageSize);
+      if (in.gcount() != static_cast<std::streamsize>(kPageSize)) throw Error("--image", "short read in the payload");
+      const std::uint64_t line = kPage0Line + kLinesPerPage * p;
+      host.queue_disk_page(line, header.ctr_nonce, kBlocksPerPage * p, sealed);
+      model_disk.crypt_page(p, sealed, plain);
+      sb.expect_page(0, line, plain);
+    }
+    host.run({}, rng);
+    const auto writes = host.take_dram_writes();
+    dram_writes += writes.size();
+    sb.check_dram(writes);
+    for (std::uint64_t l = kPage0Line + kLinesPerPage * first; l < kPage0Line + kLinesPerPage * (first + n); ++l) {
+      const auto stored = sb.fetch(l).value();
+      const unsigned core = static_cast<unsigned>(l % 2);
+      host.queue_fill(core, {l, stored.line.nonce, stored.line.ct});
+      sb.expect_fill(core, l, stored.plain, std::nullopt);
+    }
+    host.run({}, rng);
+    for (unsigned c = 0; c < 2; ++c) {
+      const auto lines = host.take_l2(c);
+      l2_reads += lines.size();
+      sb.check_l2(c, lines);
+    }
+    progress(tty, first + n, pages);
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const std::uint64_t cycles = host.cycles();
+
+  // ---- what it leaves behind
+  if (!o.dump_dram.empty()) sb.dram().dump(o.dump_dram);
+  if (!o.export_test_secrets.empty()) {
+    const nlohmann::json secrets = {
+        {"warning", "simulation only: keys exported by tame-sim for tests (--export-test-secrets)"},
+        {"k_img", to_hex(k_img)},
+        {"k_mem", to_hex(ta.model_mem_key(0))},
+        {"page0_addr", fmt::format("{:x}", kPage0Line * kLineSize)}};
+    AtomicFile f(o.export_test_secrets, fs::perms::owner_read | fs::perms::owner_write);
+    const std::string text = secrets.dump(2) + "\n";
+    f.write({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
+    f.commit();
+  }
+  const nlohmann::json report = {
+      {"image", o.image},
+      {"image_id", to_hex(header.image_id)},
+      {"cipher", std::string(cipher_name(header.cipher))},
+      {"payload_bytes", header.payload_length},
+      {"pages", pages},
+      {"dram_writes", dram_writes},
+      {"l2_reads", l2_reads},
+      {"lines_checked", sb.lines_checked()},
+      {"mismatches", sb.failures()},
+      {"nonces_unique_and_dense", sb.nonces_dense(0)},
+      {"cycles", cycles},
+      {"seconds", secs},
+      {"image_megabytes_per_second", double(pages * kPageSize) / secs / 1e6},
+      {"verilator_cycles_per_second", double(cycles) / secs},
+      {"first_errors", sb.errors()}};
+  if (!o.report.empty()) {
+    AtomicFile f(o.report);
+    const std::string text = report.dump(2) + "\n";
+    f.write({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
+    f.commit();
+  }
+  std::fill(k_img.begin(), k_img.end(), 0);
+  if (!o.quiet) {
+    fmt::print("tame-sim boot: {} pages ({} bytes) through the RTL in {} cycles, {:.2f} s ({:.2f} MB/s, {:.3f} M cycles/s); "
+               "{} DRAM writes, {} L2 reads, {} mismatches\n",
+               pages, header.payload_length, cycles, secs, double(pages * kPageSize) / secs / 1e6,
+               double(cycles) / secs / 1e6, dram_writes, l2_reads, sb.failures());
+  }
+  if (sb.failures() != 0) throw Error("tame-sim boot", fmt::format("{} mismatches against the model, first: {}",
+                                                                   sb.failures(), sb.errors().front()));
+  return 0;
+}
+
+}  // namespace tame::sim
