@@ -9,10 +9,11 @@
 #      service, and the image is booted page by page through the RTL into DRAM and read
 #      back by the cores, every line checked against the model,
 #   5. scripts/check_demo.py checks the results with openssl alone.
-# Everything stays in BUILD/demo/. The server is stopped however the script ends.
+# Everything stays in BUILD/demo/ (or OUT). The server is stopped however the script ends.
+#   scripts/demo.sh [BUILD [OUT]]    DEMO_BYTES=N sets the image size (default 3 MiB + 1000)
 set -euo pipefail
 build=${1:-build}
-demo="$build/demo"
+demo=${2:-$build/demo}
 tame="$build/app/tame"
 sim="$build/sim/tame-sim"
 rm -rf "$demo"
@@ -21,7 +22,7 @@ mkdir -p "$demo"
 src=""
 for f in /boot/vmlinuz-*; do [ -r "$f" ] && { src=$f; break; }; done
 [ -n "$src" ] || src=$(command -v verilator_bin || command -v bash)
-head -c $((3 * 1024 * 1024 + 1000)) "$src" > "$demo/plain.img"
+head -c "${DEMO_BYTES:-$((3 * 1024 * 1024 + 1000))}" "$src" > "$demo/plain.img"
 
 echo "make sim: manufacturing a demo CA and trust anchor"
 "$tame" manufacture ca --dir "$demo/ca" --manufacturer "TAME Demo Silicon" > /dev/null
