@@ -3,6 +3,7 @@
 #   make test    every test, through ctest
 #   make lint    Verilator -Wall and the Yosys front end over every RTL top
 #   make bench   throughput, latency and simulation speed (build/bench/report.json)
+#   make regs    the TA register block, C header and HTML reference from rtl/ta/rdl/
 #   make fuzz    libFuzzer (clang, ASan, UBSan) on the M1, M2, image header and key-service
 #                parsers, FUZZ_SECONDS each (default 60); make test replays their corpus
 #   make synth   ECP5 synthesis, place and route, xc7a200t estimate (build/synth/report.md)
@@ -13,7 +14,7 @@ SYNTH_ARGS ?=
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := m1 m2 image_header request
 
-.PHONY: all deps build test lint sim bench synth fuzz clean
+.PHONY: all deps build test lint regs sim bench synth fuzz clean
 
 all: build
 
@@ -32,6 +33,11 @@ test: build
 lint:
 	@scripts/setup.sh lint
 	@scripts/lint.sh
+
+# The trust anchor's register block, C header and HTML page, from the SystemRDL.
+regs:
+	@scripts/setup.sh regs
+	scripts/gen_regs.sh
 
 sim: build
 	@scripts/demo.sh $(BUILD)

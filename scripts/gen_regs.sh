@@ -9,9 +9,11 @@
 # is built, not committed: `make regs` writes it. One edit follows generation: PeakRDL declares its structs
 # unpacked, which Yosys's front end rejects; with no register arrays in the map every
 # member is a packed vector, so the structs are marked packed (the same bits either way).
-#   scripts/gen_regs.sh [OUT_ROOT]   (default: the repository)
+#   scripts/gen_regs.sh [--no-html] [OUT_ROOT]   (default: the repository)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+html=1
+if [ "${1:-}" = "--no-html" ]; then html=0; shift; fi
 out=${1:-$root}
 rdl="$root/rtl/ta/rdl/tame_ta_regs.rdl"
 mkdir -p "$out/rtl/ta/gen"
@@ -19,4 +21,4 @@ mkdir -p "$out/rtl/ta/gen"
 peakrdl regblock "$rdl" -o "$out/rtl/ta/gen" --cpuif axi4-lite-flat --default-reset arst_n
 sed -i 's/struct {/struct packed {/g' "$out/rtl/ta/gen/tame_ta_regs_pkg.sv" "$out/rtl/ta/gen/tame_ta_regs.sv"
 peakrdl c-header "$rdl" -o "$out/rtl/ta/gen/tame_ta_regs.h"
-peakrdl html "$rdl" -o "$out/build/regs-html"
+if [ $html -eq 1 ]; then peakrdl html "$rdl" -o "$out/build/regs-html"; fi

@@ -55,4 +55,14 @@ else
   echo "lint: S-box tower-field constants differ from scripts/gen_sbox_gf.py"; status=1
 fi
 
+# The generated register block and header must be what the SystemRDL gives today.
+scratch=$(mktemp -d)
+if scripts/gen_regs.sh --no-html "$scratch" >/dev/null 2>&1 &&
+   diff -r "$scratch/rtl/ta/gen" rtl/ta/gen >/dev/null; then
+  echo "lint: rtl/ta/gen matches rtl/ta/rdl/tame_ta_regs.rdl (PeakRDL)"
+else
+  echo "lint: rtl/ta/gen differs from what scripts/gen_regs.sh makes of the SystemRDL: run make regs"; status=1
+fi
+rm -rf "$scratch"
+
 exit $status

