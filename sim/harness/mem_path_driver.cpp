@@ -7,6 +7,7 @@
 #include "Vtame_mem_path.h"
 #include "Vtame_mem_path_c4.h"
 #include "Vtame_top.h"
+#include "Vtame_top_c4.h"
 #include "key_port.hpp"
 #include "wide.hpp"
 
@@ -318,5 +319,6 @@ std::vector<LineWrite> MemPathDriver<Dut>::take_l3(unsigned core) {
 template class MemPathDriver<Vtame_mem_path>;
 template class MemPathDriver<Vtame_mem_path_c4>;
 template class MemPathDriver<Vtame_top>;
+template class MemPathDriver<Vtame_top_c4>;
 
 }  // namespace tame::sim

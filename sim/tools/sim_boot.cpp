@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "Vtame_top.h"
+#include "Vtame_top_c4.h"
 #include "mem_path_driver.hpp"
 #include "mem_scoreboard.hpp"
 #include "ta_driver.hpp"
@@ -48,10 +49,9 @@ void progress(bool on, std::uint64_t done, std::uint64_t total) {
   if (done == total) std::fprintf(stderr, "\n");
 }
 
-}  // namespace
-
-int run_sim_boot(const SimBootOptions& o) {
-  if (o.cores != 2) throw Error("--cores", fmt::format("this build of tame_top has 2 cores, not {}", o.cores));
+// The flow on a top with `cores` cores (Dut: tame_top built for that many).
+template <class Dut>
+int boot_on(const SimBootOptions& o, unsigned cores) {
   std::error_code ec;
   if (!fs::is_regular_file(o.image, ec)) throw Error("--image", fmt::format("'{}' is not a regular file", o.image));
   std::ifstream in(o.image, std::ios::binary);
@@ -64,8 +64,9 @@ int run_sim_boot(const SimBootOptions& o) {
   const TaFiles files = load_ta(o.ta);
 
   const std::uint64_t seed = std::random_device{}();
-  MemPathDriver<Vtame_top> host(2, seed);
-  TaDriver<Vtame_top> ta(host.sim(), seed ^ 0x7a);
+  MemPathDriver<Dut> host(cores, seed);
+  TaDriver<Dut> ta(host.sim(), seed ^ 0x7a);
+  if (!o.trace.empty()) host.sim().trace_to(o.trace);
   MemScoreboard sb(4, 4096);
   std::mt19937_64 rng(seed);
   for (int i = 0; i < 16; ++i) ta.tick();  // the key-slot RAMs wipe themselves after reset
@@ -100,7 +101,7 @@ int run_sim_boot(const SimBootOptions& o) {
   expect_ok(ta.command(TaCmd::LoadImageKey, 0, k_img.size() == 32), "LOAD_IMAGE_KEY");
   expect_ok(ta.command(TaCmd::LockDiskSlot, 0), "LOCK_DISK_SLOT");
   expect_ok(ta.command(TaCmd::DrawMemKey, 0), "DRAW_MEM_KEY");
-  ta.configure(0, 0, 0);  // block 1 slot 0, block 2 slot 0, both cores run this VM
+  ta.configure(0, 0, 0);  // block 1 slot 0, block 2 slot 0, every core runs this VM
   for (int i = 0; i < 100; ++i) ta.tick();
   // From here on k_img is the scoreboard's copy (the model's view), not the firmware's.
   sb.load_key(0, ta.model_mem_key(0));
@@ -128,12 +129,12 @@ int run_sim_boot(const SimBootOptions& o) {
     sb.check_dram(writes);
     for (std::uint64_t l = kPage0Line + kLinesPerPage * first; l < kPage0Line + kLinesPerPage * (first + n); ++l) {
       const auto stored = sb.fetch(l).value();
-      const unsigned core = static_cast<unsigned>(l % 2);
+      const unsigned core = static_cast<unsigned>(l % cores);
       host.queue_fill(core, {l, stored.line.nonce, stored.line.ct});
       sb.expect_fill(core, l, stored.plain, std::nullopt);
     }
     host.run({}, rng);
-    for (unsigned c = 0; c < 2; ++c) {
+    for (unsigned c = 0; c < cores; ++c) {
       const auto lines = host.take_l2(c);
       l2_reads += lines.size();
       sb.check_l2(c, lines);
@@ -162,6 +163,7 @@ int run_sim_boot(const SimBootOptions& o) {
       {"cipher", std::string(cipher_name(header.cipher))},
       {"payload_bytes", header.payload_length},
       {"pages", pages},
+      {"cores", cores},
       {"dram_writes", dram_writes},
       {"l2_reads", l2_reads},
       {"lines_checked", sb.lines_checked()},
@@ -188,6 +190,16 @@ int run_sim_boot(const SimBootOptions& o) {
   if (sb.failures() != 0) throw Error("tame-sim boot", fmt::format("{} mismatches against the model, first: {}",
                                                                    sb.failures(), sb.errors().front()));
   return 0;
+}
+
+}  // namespace
+
+int run_sim_boot(const SimBootOptions& o) {
+  switch (o.cores) {
+    case 2: return boot_on<Vtame_top>(o, 2);
+    case 4: return boot_on<Vtame_top_c4>(o, 4);
+    default: throw Error("--cores", fmt::format("{} cores: tame_top is built with 2 and with 4", o.cores));
+  }
 }
 
 }  // namespace tame::sim

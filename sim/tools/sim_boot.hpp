@@ -8,7 +8,7 @@ namespace tame::sim {
 struct SimBootOptions {
   std::string image, ta, keyservice;
   unsigned cores = 2;
-  std::string report, dump_dram, export_test_secrets, dump_messages;
+  std::string report, dump_dram, export_test_secrets, dump_messages, trace;
   bool quiet = false;
 };
 

@@ -186,7 +186,8 @@ int main(int argc, char** argv) {
   boot->add_option("--image", bo.image, "sealed image")->required();
   boot->add_option("--ta", bo.ta, "the trust anchor's directory (tame manufacture ta)")->required();
   boot->add_option("--keyservice", bo.keyservice, "key service URL, http://127.0.0.1:PORT")->required();
-  boot->add_option("--cores", bo.cores, "cores with a block 3 (this build: 2)");
+  boot->add_option("--cores", bo.cores, "cores, each with its own block 3 (2 or 4)");
+  boot->add_option("--trace", bo.trace, "write a waveform of every clock edge (FST; 10-50x slower)");
   boot->add_option("--report", bo.report, "write counts, cycles, mismatches and speed as JSON");
   boot->add_option("--dump-dram", bo.dump_dram, "write DRAM: one 80-byte record per line, by address");
   boot->add_option("--dump-messages", bo.dump_messages, "write m1.bin and m2.bin into this directory");
