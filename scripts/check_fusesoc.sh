@@ -21,7 +21,7 @@ fi
 scripts/setup.sh fusesoc >&2
 command -v fusesoc >/dev/null || { echo "check_fusesoc: fusesoc not on PATH after setup" >&2; exit 1; }
 
-rm -rf "$build_root"
+rm -rf "$build_root/tame_ip_tame_0.1.0"   # this core's previous build only
 # --cores-root .: the only library is this repository; nothing is fetched.
 if fusesoc --cores-root . run --build-root "$build_root" --target lint tame:ip:tame; then
   echo "check_fusesoc: tame:ip:tame lint target: clean"

@@ -33,8 +33,8 @@ REPO = Path(__file__).resolve().parent.parent
 ECP5_ARGS = ["--85k", "--package", "CABGA381", "--speed", "8"]
 ECP5_PART = "LFE5U-85F-8BG381"
 XC7_PART = "xc7a200t"
-# Capacity of the xc7a200t (Xilinx DS180), for the estimate's percentages.
-XC7_CAPACITY = {"lut": 133800, "ff": 267600, "ramb36": 365, "dsp": 740}
+# Capacity of the xc7a200t (Xilinx DS180: 33,650 slices), for the "fits" estimate.
+XC7_CAPACITY = {"lut": 134600, "ff": 269200, "ramb36": 365, "dsp": 740}
 
 
 class Design:
@@ -204,7 +204,7 @@ def parse_nextpnr(log_text):
     for name, used, avail, _ in UTIL_RE.findall(log_text):
         util[name] = {"used": int(used), "available": int(avail)}
     errors = [line.strip() for line in log_text.splitlines() if line.startswith("ERROR")]
-    return fmax, util, errors
+    return fmax, util, list(dict.fromkeys(errors))   # the log and stderr repeat them
 
 
 # --------------------------------------------------------------------------- the flow
@@ -364,6 +364,8 @@ def derive(r):
     """Throughput per thousand LUT4 (Yosys's count, the figure published cores quote)
     and per thousand placed TRELLIS_COMB; recomputed whenever a report is written."""
     r.pop("gbps_per_klut", None)
+    if r.get("reason"):   # reports from before errors were de-duplicated
+        r["reason"] = "; ".join(dict.fromkeys(r["reason"].split("; ")))
     g = r.get("throughput_gbps")
     r["gbps_per_klut4"] = round(g / (r["lut4"] / 1000.0), 3) if g and r.get("lut4") else None
     r["gbps_per_kcomb"] = (round(g / (r["comb_used"] / 1000.0), 3)
@@ -536,8 +538,9 @@ def main():
     kept = []
     if args.only and json_path.exists():
         try:
-            kept = [r for r in json.loads(json_path.read_text()).get("designs", [])
-                    if r.get("design") not in args.only]
+            old = json.loads(json_path.read_text())
+            kept = [dict(r, date=r.get("date", old.get("date")))
+                    for r in old.get("designs", []) if r.get("design") not in args.only]
         except ValueError:
             kept = []
     order = {d.name: i for i, d in enumerate(DESIGNS)}
