@@ -456,7 +456,8 @@ def main():
     ap.add_argument("--no-xilinx", action="store_true",
                     help="skip the xc7a200t resource estimate")
     ap.add_argument("--rtl-root", default=str(REPO),
-                    help="folder that rtl/files.f's paths are relative to (default: repo)")
+                    help="folder holding the rtl/ tree to read, with its rtl/files.f "
+                         "(default: this repository)")
     args = ap.parse_args()
 
     if args.list:
