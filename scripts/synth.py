@@ -33,6 +33,8 @@ REPO = Path(__file__).resolve().parent.parent
 ECP5_ARGS = ["--85k", "--package", "CABGA381", "--speed", "8"]
 ECP5_PART = "LFE5U-85F-8BG381"
 XC7_PART = "xc7a200t"
+# Portable RTL files that the ECP5 flow replaces with a build of its own.
+ECP5_SWAP = {"rtl/aes/tame_aes_sbox_rom.sv": "rtl/fpga/ecp5/tame_aes_sbox_rom.sv"}
 # Capacity of the xc7a200t (Xilinx DS180: 33,650 slices), for the "fits" estimate.
 XC7_CAPACITY = {"lut": 134600, "ff": 269200, "ramb36": 365, "dsp": 740}
 
@@ -66,14 +68,30 @@ DESIGNS = [
            "one AES-CTR lane (block 1), AES-128 only, S-boxes in EBR"),
     Design("ctr_aes256_rom", "tame_ctr_crypt", {"MaxKeyBits": 256, "SboxImpl": 0}, 1,
            "one AES-CTR lane (block 1), AES-128 and AES-256, S-boxes in EBR"),
+    Design("ctr_aes128_rom2", "tame_ctr_crypt", {"MaxKeyBits": 128, "SboxImpl": 2}, 1,
+           "one AES-CTR lane, AES-128 only, S-boxes in EBR with the output register "
+           "(two stages per round)"),
+    Design("ctr_aes256_rom2", "tame_ctr_crypt", {"MaxKeyBits": 256, "SboxImpl": 2}, 1,
+           "one AES-CTR lane, AES-128 and AES-256, S-boxes in EBR with the output "
+           "register (two stages per round)", default=False),
+    Design("ctr_aes128_rom3", "tame_ctr_crypt", {"MaxKeyBits": 128, "SboxImpl": 4}, 1,
+           "one AES-CTR lane, AES-128 only, S-boxes in EBR with the output register and "
+           "a register after AddRoundKey (three stages per round)"),
+    Design("ctr_aes256_rom3", "tame_ctr_crypt", {"MaxKeyBits": 256, "SboxImpl": 4}, 1,
+           "one AES-CTR lane, AES-128 and AES-256, three stages per round as "
+           "ctr_aes128_rom3"),
     Design("ctr_aes128_logic", "tame_ctr_crypt", {"MaxKeyBits": 128, "SboxImpl": 1}, 1,
            "one AES-CTR lane, AES-128 only, S-boxes in logic (tower field)"),
+    Design("ctr_aes128_logic2", "tame_ctr_crypt", {"MaxKeyBits": 128, "SboxImpl": 3}, 1,
+           "one AES-CTR lane, AES-128 only, S-boxes in logic with a register before "
+           "them too (two stages per round)"),
     Design("ctr_aes256_logic", "tame_ctr_crypt", {"MaxKeyBits": 256, "SboxImpl": 1}, 1,
-           "one AES-CTR lane, AES-128 and AES-256, S-boxes in logic (tower field)"),
+           "one AES-CTR lane, AES-128 and AES-256, S-boxes in logic (tower field)",
+           default=False),
     Design("line_l1", "tame_line_crypt", {"Lanes": 1}, 1,
-           "line crypt block (block 2/3 core), 1 AES-256 lane, S-boxes in EBR"),
+           "line crypt block (block 2/3 core), 1 AES-256 lane, default round build"),
     Design("line_l4", "tame_line_crypt", {"Lanes": 4}, 4,
-           "line crypt block, 4 AES-256 lanes (a line per clock), S-boxes in EBR"),
+           "line crypt block, 4 AES-256 lanes (a line per clock), default round build"),
     Design("top_c2", "tame_top", {"Cores": 2}, 1 + 1 + 2 * 4,
            "the full top: trust anchor, block 1, block 2 (1 lane), 2 x block 3 (4 lanes)"),
     Design("mem_path_c2", "tame_mem_path", {"Cores": 2}, 1 + 2 * 4,
@@ -209,8 +227,11 @@ def parse_nextpnr(log_text):
 
 # --------------------------------------------------------------------------- the flow
 
-def yosys_script(design, files, synth_cmd, extra):
-    lines = ["read_verilog -sv " + " ".join(str(f) for f in files)]
+def yosys_script(design, files, synth_cmd, extra, cell_lib=None):
+    # cell_lib: the vendor cells as black boxes, for RTL that instantiates them
+    # (hierarchy -check runs before synth_ecp5 would read them itself).
+    lines = [f"read_verilog -lib {cell_lib}"] if cell_lib else []
+    lines.append("read_verilog -sv " + " ".join(str(f) for f in files))
     for k, v in design.params.items():
         lines.append(f"chparam -set {k} {v} {design.top}")
     lines.append(f"hierarchy -check -top {design.top}")
@@ -227,12 +248,13 @@ def yosys_failure(log_path, res):
     return errs[0] if errs else f"yosys exit status {res.rc}"
 
 
-def run_design(d, files, tools, lpf, lpf_mhz, outdir, timeout, xilinx):
+def run_design(d, files, tools, lpf, lpf_mhz, outdir, timeout, xilinx, seed=1):
+    """files: {"ecp5": [...], "portable": [...]}, the RTL each flow reads."""
     ddir = outdir / d.name
     ddir.mkdir(parents=True, exist_ok=True)
     rel = lambda p: os.path.relpath(p, REPO)
     r = {
-        "design": d.name, "top": d.top, "params": d.params, "what": d.what,
+        "design": d.name, "top": d.top, "params": d.params, "what": d.what, "seed": seed,
         "lanes": d.lanes, "bits_per_clock": d.bits_per_clock,
         "target_mhz": lpf_mhz, "status": None, "fits": None, "reason": None,
         "fmax_mhz": None, "throughput_gbps": None,
@@ -247,7 +269,8 @@ def run_design(d, files, tools, lpf, lpf_mhz, outdir, timeout, xilinx):
     ys = ddir / "ecp5.ys"
     netlist = ddir / "netlist_ecp5.json"
     stat = ddir / "stat_ecp5.json"
-    ys.write_text("\n".join(yosys_script(d, files, "synth_ecp5", f" -json {netlist}") +
+    ys.write_text("\n".join(yosys_script(d, files["ecp5"], "synth_ecp5", f" -json {netlist}",
+                                          cell_lib="+/ecp5/cells_sim.v") +
                             [f"tee -q -o {stat} stat -json"]) + "\n")
     ylog = ddir / "yosys_ecp5.log"
     r["logs"]["yosys_ecp5"] = rel(ylog)
@@ -279,7 +302,7 @@ def run_design(d, files, tools, lpf, lpf_mhz, outdir, timeout, xilinx):
     shutil.copyfile(lpf, ddir / lpf.name)
     cmd = [tools["nextpnr"], *ECP5_ARGS, "--json", netlist.name, "--out-of-context",
            "--lpf", lpf.name, "--lpf-allow-unconstrained", "--timing-allow-fail",
-           "--threads", "1", "--seed", "1", "--report", preport.name, "--log", plog.name]
+           "--threads", "1", "--seed", str(seed), "--report", preport.name, "--log", plog.name]
     (ddir / "nextpnr.cmd").write_text(" ".join(cmd) + "\n")
     print(f"synth: {d.name}: nextpnr-ecp5 ...", flush=True)
     res = run(cmd, ddir, ddir / "nextpnr.stdout", timeout)
@@ -306,7 +329,7 @@ def run_design(d, files, tools, lpf, lpf_mhz, outdir, timeout, xilinx):
 
     # ---- Yosys, Xilinx 7-series estimate (runs even when ECP5 does not fit)
     if xilinx:
-        r["xc7"] = run_xc7(d, files, tools, ddir, timeout, rel, r)
+        r["xc7"] = run_xc7(d, files["portable"], tools, ddir, timeout, rel, r)
     return r
 
 
@@ -453,6 +476,9 @@ def main():
                     help="rewrite report.md (and derived figures) from report.json, run nothing")
     ap.add_argument("--timeout", type=int, default=1200,
                     help="time box for each tool run in seconds (default 1200)")
+    ap.add_argument("--seed", type=int, default=1,
+                    help="nextpnr placement seed (default 1); Fmax moves by a few MHz "
+                         "from seed to seed")
     ap.add_argument("--no-xilinx", action="store_true",
                     help="skip the xc7a200t resource estimate")
     ap.add_argument("--rtl-root", default=str(REPO),
@@ -506,8 +532,12 @@ def main():
     rtl_root = Path(args.rtl_root).resolve()
     flist = [l.strip() for l in (rtl_root / "rtl" / "files.f").read_text().splitlines()
              if l.strip() and not l.strip().startswith("#")]
-    files = [rtl_root / f for f in flist]
-    absent = [str(f) for f in files if not f.exists()]
+    # ECP5 reads the S-box ROM as a DP16KD instance (Yosys 0.23 would not put the
+    # output register of SboxRomReg into the block RAM); the Xilinx estimate reads the
+    # portable RTL, as any other tool would.
+    files = {"portable": [rtl_root / f for f in flist],
+             "ecp5": [rtl_root / ECP5_SWAP.get(f, f) for f in flist]}
+    absent = [str(f) for f in files["portable"] + files["ecp5"] if not f.exists()]
     if absent:
         print(f"synth: missing RTL files: {', '.join(absent)}", file=sys.stderr)
         return 2
@@ -547,7 +577,7 @@ def main():
     order = {d.name: i for i, d in enumerate(DESIGNS)}
     for d in designs:
         r = run_design(d, files, tools, cdir / "tame_ecp5.lpf", lpf_mhz, outdir,
-                       args.timeout, not args.no_xilinx)
+                       args.timeout, not args.no_xilinx, args.seed)
         r["date"], r["rtl_root"] = report["date"], str(rtl_root)
         report["designs"].append(r)
         line = f"synth: {d.name}: {r['status']}"

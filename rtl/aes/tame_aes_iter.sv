@@ -1,10 +1,11 @@
 // AES-256 encryption, one round per clock, for the trust anchor's DRBG (where a few
 // blocks per operation do not justify a pipeline). A new key is expanded once into a
-// small round-key store (about 30 clocks); each block then takes 15 clocks. The round
-// is the pipeline's round: ShiftRows on the way into the S-boxes, whose output register
-// is the state, then MixColumns and the round key.
+// small round-key store (15 round keys, each 1 + sbox_stages(SboxImpl) clocks); each
+// block then takes 15 clocks. The round is the pipeline's round with a one-stage S-box
+// of the same kind: ShiftRows on the way into the S-boxes, whose output register is the
+// state, then MixColumns and the round key.
 module tame_aes_iter #(
-  parameter int SboxImpl = tame_pkg::SboxRom
+  parameter int SboxImpl = tame_pkg::SboxRomRegMix
 ) (
   input  logic         clk_i,
   input  logic         rst_ni,
@@ -68,7 +69,7 @@ module tame_aes_iter #(
       if (!busy_q) x[c] = in_block_i[127 - 32 * c -: 32] ^ rk_q[0][127 - 32 * c -: 32];
       else         x[c] = tame_pkg::mix_column(s[c], d[c]) ^ rk_now[127 - 32 * c -: 32];
     end
-    tame_aes_sbox #(.Impl(SboxImpl)) u_sbox (
+    tame_aes_sbox #(.Impl(tame_pkg::sbox_single_stage(SboxImpl))) u_sbox (
       .clk_i,
       .a_i ({x[c][31:24], x[(c + 1) % 4][23:16], x[(c + 2) % 4][15:8], x[(c + 3) % 4][7:0]}),
       .s_o (s[c]),

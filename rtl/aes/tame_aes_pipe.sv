@@ -1,6 +1,10 @@
-// Fully pipelined AES encryption with key slots: one 128-bit block per clock, one round
-// per stage. Each stage's register is its S-box output register, so a round is the ROM
-// read, then ShiftRows, MixColumns and the round key of the block's own slot.
+// Fully pipelined AES encryption with key slots: one 128-bit block per clock. A round is
+// the S-box read, then ShiftRows, MixColumns and the round key of the block's own slot;
+// it takes one register stage (SboxRom, SboxLogic), two (SboxRomReg: the block RAM's
+// output register; SboxLogicReg: a register before the S-box logic as well) or three
+// (SboxRomRegMix: SboxRomReg and a register after AddRoundKey, so that no path goes
+// from one round's block RAM to the next one's). The S-box's registers are stage
+// registers.
 //
 // Streams: the pipeline itself never stalls. A credit count admits a block only while
 // the output FIFO is sure to have room for it, so ready never travels backwards
@@ -14,9 +18,8 @@
 module tame_aes_pipe #(
   parameter int NumSlots   = 4,    // a power of two
   parameter int MaxKeyBits = 256,  // 256: AES-128 and AES-256; 128: AES-128 only
-  parameter int SboxImpl   = tame_pkg::SboxRom,
+  parameter int SboxImpl   = tame_pkg::SboxRomRegMix,
   parameter int UserW      = 1,
-  parameter int FifoDepth  = 16,   // >= rounds + 2 for one block per clock
   localparam int SlotW      = (NumSlots > 1) ? $clog2(NumSlots) : 1
 ) (
   input  logic                clk_i,
@@ -45,13 +48,21 @@ module tame_aes_pipe #(
   output logic [UserW-1:0]    out_user_o
 );
 
-  localparam int Nr      = (MaxKeyBits == 256) ? 14 : 10;
-  localparam int CountW  = $clog2(FifoDepth + 1);
+  localparam int Nr        = (MaxKeyBits == 256) ? 14 : 10;
+  localparam int Ss        = tame_pkg::sbox_stages(SboxImpl);   // S-box stages per round
+  localparam int Rs        = tame_pkg::round_stages(SboxImpl);  // register stages per round
+  localparam bit MixReg    = (Rs > Ss);                         // a register after AddRoundKey
+  localparam int Off       = MixReg ? 1 : 0;   // with MixReg, round 0 is registered too
+  localparam int Stages    = Off + Nr * Rs;
+  // The output FIFO holds every block in flight, so admission never waits on a full
+  // pipeline: one block per clock needs Stages + 2 entries, rounded up to a power of two.
+  localparam int FifoDepth = (Stages + 2 <= 16) ? 16 : (Stages + 2 <= 32) ? 32 : 64;
+  localparam int CountW    = $clog2(FifoDepth + 1);
 
   // ---------------------------------------------------------------- key slots
   logic [NumSlots-1:0] slot_valid_q;   // round keys loaded
   logic [NumSlots-1:0] slot_is256_q;
-  logic [127:0]        rk_rd [Nr + 1];      // round key r of the block that stage r holds
+  logic [127:0]        rk_rd [Nr + 1];      // round key r of the block finishing round r
 
   // After reset and on zeroize the store is wiped, one slot per cycle, before any use.
   typedef enum logic [1:0] { LoadWipe, LoadIdle, LoadDrain, LoadExpand } load_state_e;
@@ -60,14 +71,19 @@ module tame_aes_pipe #(
   logic                wiping;
   logic [255:0]        load_key_q;
   logic                load_is256_q;
-  logic                slot_in_flight;
+  logic                slot_in_flight, drained_q;
   logic                exp_start, exp_we, exp_done, exp_busy;
   logic [3:0]          exp_idx;
   logic [127:0]        exp_rk;
 
   assign key_ready_o  = (load_state_q == LoadIdle);   // not while wiping
   assign slot_ready_o = slot_valid_q;
-  assign exp_start    = (load_state_q == LoadDrain) && !slot_in_flight && !exp_busy;
+  // drained_q: the slot being loaded had no block left in the rounds a cycle ago. It is
+  // a register because the expander's start loads 256 key bits: nothing else should be
+  // in front of that fan-out. Once the slot is closed no block of it comes in, so a
+  // drained slot stays drained; the first cycle of LoadDrain never starts (the flag was
+  // computed for the state before).
+  assign exp_start    = (load_state_q == LoadDrain) && drained_q;
   assign wiping       = (load_state_q == LoadWipe);
 
   tame_aes_key_expand #(.SboxImpl(SboxImpl)) u_key_expand (
@@ -90,13 +106,10 @@ module tame_aes_pipe #(
       load_slot_q  <= '0;
       load_key_q   <= '0;
       load_is256_q <= 1'b0;
-      slot_valid_q <= '0;
-      slot_is256_q <= '0;
     end else if (zeroize_i) begin
       load_state_q <= LoadWipe;
       load_slot_q  <= '0;
       load_key_q   <= '0;
-      slot_valid_q <= '0;
     end else begin
       unique case (load_state_q)
         LoadWipe: begin
@@ -108,19 +121,59 @@ module tame_aes_pipe #(
           load_slot_q               <= key_slot_i;
           load_key_q                <= key_i;
           load_is256_q              <= (MaxKeyBits == 256) && key256_i;
-          slot_valid_q[key_slot_i]  <= 1'b0;   // no new block under the old key
         end
         LoadDrain: if (exp_start) begin
           load_state_q <= LoadExpand;
           load_key_q   <= '0;                   // the expander holds it now
         end
-        LoadExpand: if (exp_done) begin
-          load_state_q               <= LoadIdle;
-          slot_valid_q[load_slot_q]  <= 1'b1;
-          slot_is256_q[load_slot_q]  <= load_is256_q;
-        end
+        LoadExpand: if (rk_done_q) load_state_q <= LoadIdle;   // last round key written
         default: load_state_q <= LoadIdle;
       endcase
+    end
+  end
+
+  // Each slot's state, decoded per slot (an indexed write would put a wide compare on
+  // the reload's path): a load closes the slot at once, so no new block goes in under
+  // the old key, and opens it when its last round key is written.
+  for (genvar sl = 0; sl < NumSlots; sl++) begin : g_slot
+    logic closes, opens;
+    assign closes = (load_state_q == LoadIdle) && key_valid_i && key_slot_i == SlotW'(sl);
+    assign opens  = (load_state_q == LoadExpand) && rk_done_q && load_slot_q == SlotW'(sl);
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        slot_valid_q[sl] <= 1'b0;
+        slot_is256_q[sl] <= 1'b0;
+      end else if (zeroize_i) begin
+        slot_valid_q[sl] <= 1'b0;
+      end else if (closes) begin
+        slot_valid_q[sl] <= 1'b0;
+      end else if (opens) begin
+        slot_valid_q[sl] <= 1'b1;
+        slot_is256_q[sl] <= load_is256_q;
+      end
+    end
+  end
+
+  // The expander's writes reach the RAMs through a register, so that the key schedule
+  // logic and the fan-out to the round RAMs are not one path. It holds zero when idle.
+  logic         rk_we_q, rk_done_q;
+  logic [3:0]   rk_idx_q;
+  logic [127:0] rk_wr_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      rk_we_q   <= 1'b0;
+      rk_done_q <= 1'b0;
+      rk_idx_q  <= '0;
+      rk_wr_q   <= '0;
+    end else if (zeroize_i) begin
+      rk_we_q   <= 1'b0;
+      rk_done_q <= 1'b0;
+      rk_wr_q   <= '0;
+    end else begin
+      rk_we_q   <= exp_we;
+      rk_done_q <= exp_done;
+      rk_idx_q  <= exp_idx;
+      rk_wr_q   <= exp_we ? exp_rk : '0;
     end
   end
 
@@ -129,7 +182,7 @@ module tame_aes_pipe #(
   // An AES-128 key written over an AES-256 one also clears round keys 11..14, in the
   // cycle its last round key is written, so no old key material stays behind.
   logic clear_tail;
-  assign clear_tail = exp_done && !load_is256_q;
+  assign clear_tail = rk_done_q && !load_is256_q;
 
   for (genvar r = 0; r <= Nr; r++) begin : g_rk_round
     logic [SlotW-1:0] rd_slot;
@@ -137,14 +190,14 @@ module tame_aes_pipe #(
     if (r == 0) begin : g_in
       assign rd_slot = in_slot_i;
     end else begin : g_stage
-      assign rd_slot = slot_q[r];
+      assign rd_slot = slot_q[Off + (r - 1) * Rs + Ss];   // where round r's S-boxes answer
     end
     assign zero_write = wiping || (r > 10 && clear_tail);
     tame_key_slot_ram #(.NumSlots(NumSlots), .Width(128)) u_rk_ram (
       .clk_i,
-      .we_i    (zero_write || (exp_we && exp_idx == 4'(r))),
+      .we_i    (zero_write || (rk_we_q && rk_idx_q == 4'(r))),
       .waddr_i (load_slot_q),
-      .wdata_i (zero_write ? 128'h0 : exp_rk),
+      .wdata_i (zero_write ? 128'h0 : rk_wr_q),
       .raddr_i (rd_slot),
       .rdata_o (rk_rd[r])
     );
@@ -152,28 +205,56 @@ module tame_aes_pipe #(
 
   // ---------------------------------------------------------------- admission
   logic              accept, pop;
-  logic [CountW-1:0] outstanding_q;   // admitted and not yet taken at the output
+  logic [CountW-1:0] outstanding_q, outstanding_d;   // admitted and not yet taken
+  logic              room_q;                         // outstanding_q < FifoDepth
 
-  assign in_ready_o = (outstanding_q < CountW'(FifoDepth)) && slot_valid_q[in_slot_i] && !zeroize_i;
+  // room_q is the compare done a cycle early, on the next count, so that in_ready
+  // (and behind it every write enable that admission drives) waits on no compare.
+  assign in_ready_o = room_q && slot_valid_q[in_slot_i] && !zeroize_i;
   assign accept     = in_valid_i && in_ready_o;   // in_ready_o is low while zeroizing
   assign pop        = out_valid_o && out_ready_i;
 
+  logic full_now, full_less1;
+  assign full_now   = (outstanding_q == CountW'(FifoDepth));
+  assign full_less1 = (outstanding_q == CountW'(FifoDepth - 1));
+
+  // Up or down, not an adder after accept and pop (late signals; see tame_fifo).
+  always_comb begin
+    outstanding_d = outstanding_q;
+    if (accept && !pop)      outstanding_d = outstanding_q + 1'b1;
+    else if (pop && !accept) outstanding_d = outstanding_q - 1'b1;
+  end
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni)        outstanding_q <= '0;
-    else if (zeroize_i) outstanding_q <= '0;
-    else                outstanding_q <= outstanding_q + CountW'(accept) - CountW'(pop);
+    if (!rst_ni) begin
+      outstanding_q <= '0;
+      room_q        <= 1'b1;
+    end else if (zeroize_i) begin
+      outstanding_q <= '0;
+      room_q        <= 1'b1;
+    end else begin
+      outstanding_q <= outstanding_d;
+      // outstanding_d < FifoDepth, from compares on the register alone (the count
+      // never passes FifoDepth): full next cycle if one short and a block comes in
+      // with none leaving, or full now and none leaving.
+      room_q        <= !((full_less1 && accept && !pop) || (full_now && !(pop && !accept)));
+    end
   end
 
   // ---------------------------------------------------------------- rounds
   // The state is kept as four 32-bit columns (column c = bytes 4c..4c+3, row 0 in the
   // top byte): the logic is the same, and Verilator runs 32-bit words far faster than
-  // 128-bit vectors. Stage k (1..Nr) holds ShiftRows(SubBytes()) of round k's input.
+  // 128-bit vectors. Round k (1..Nr) starts at stage Off+(k-1)*Rs and leaves
+  // ShiftRows(SubBytes()) of its input in its S-box output register, stage
+  // Off+(k-1)*Rs+Ss; with MixReg, MixColumns and AddRoundKey go into one more register,
+  // stage Off+k*Rs, and round 0 (the input and round key 0) into stage 1 (Off = 1).
+  // Valid, slot and size of the block at each stage travel in registers of their own.
   logic [31:0]      round_in [Nr * 4];    // round k+1's input, column c: [4k+c]
-  logic [31:0]      s_q      [Nr * 4];    // stage k's S-box output, column c: [4(k-1)+c]
+  logic [31:0]      s_q      [Nr * 4];    // round k's S-box output, column c: [4(k-1)+c]
   logic [31:0]      d_q      [Nr * 4];    // and its double, {02}*s
-  logic             valid_q  [1:Nr];
-  logic [SlotW-1:0] slot_q   [1:Nr];
-  logic             is256_q  [1:Nr];
+  logic             valid_q  [1:Stages];
+  logic [SlotW-1:0] slot_q   [1:Stages];
+  logic             is256_q  [1:Stages];
 
   // ShiftRows commutes with SubBytes, so it is done on the way into the S-boxes: the
   // S-box column c of round k+1 reads row r of column c+r of round k's input.
@@ -185,7 +266,13 @@ module tame_aes_pipe #(
   endfunction
 
   for (genvar c = 0; c < 4; c++) begin : g_round0
-    assign round_in[c] = in_block_i[127 - 32 * c -: 32] ^ rk_rd[0][127 - 32 * c -: 32];
+    logic [31:0] added;
+    assign added = in_block_i[127 - 32 * c -: 32] ^ rk_rd[0][127 - 32 * c -: 32];
+    if (MixReg) begin : g_reg
+      always_ff @(posedge clk_i) round_in[c] <= added;
+    end else begin : g_wire
+      assign round_in[c] = added;
+    end
   end
 
   for (genvar k = 1; k <= Nr; k++) begin : g_stage
@@ -197,61 +284,91 @@ module tame_aes_pipe #(
         .d_o (d_q[4 * (k - 1) + c])
       );
       if (k < Nr) begin : g_mix
-        assign round_in[4 * k + c] = tame_pkg::mix_column(s_q[4 * (k - 1) + c], d_q[4 * (k - 1) + c])
-                                     ^ rk_rd[k][127 - 32 * c -: 32];
+        logic [31:0] mixed;
+        assign mixed = tame_pkg::mix_column(s_q[4 * (k - 1) + c], d_q[4 * (k - 1) + c])
+                       ^ rk_rd[k][127 - 32 * c -: 32];
+        if (MixReg) begin : g_reg
+          always_ff @(posedge clk_i) round_in[4 * k + c] <= mixed;
+        end else begin : g_wire
+          assign round_in[4 * k + c] = mixed;
+        end
       end
     end
+  end
 
+  for (genvar p = 1; p <= Stages; p++) begin : g_tag
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
-        valid_q[k] <= 1'b0;
-        slot_q[k]  <= '0;
-        is256_q[k] <= 1'b0;
+        valid_q[p] <= 1'b0;
+        slot_q[p]  <= '0;
+        is256_q[p] <= 1'b0;
       end else if (zeroize_i) begin
         // Nothing computed under half-wiped round keys may come out.
-        valid_q[k] <= 1'b0;
-      end else if (k == 1) begin
-        valid_q[k] <= accept;
-        slot_q[k]  <= in_slot_i;
-        is256_q[k] <= slot_is256_q[in_slot_i];
+        valid_q[p] <= 1'b0;
+      end else if (p == 1) begin
+        valid_q[p] <= accept;
+        slot_q[p]  <= in_slot_i;
+        is256_q[p] <= slot_is256_q[in_slot_i];
       end else begin
-        valid_q[k] <= valid_q[k-1];
-        slot_q[k]  <= slot_q[k-1];
-        is256_q[k] <= is256_q[k-1];
+        valid_q[p] <= valid_q[p-1];
+        slot_q[p]  <= slot_q[p-1];
+        is256_q[p] <= is256_q[p-1];
       end
     end
   end
 
   // The final round has no MixColumns.
-  logic [127:0] last_round;
+  logic [127:0] last_round, last_sum;
   for (genvar c = 0; c < 4; c++) begin : g_last
-    assign last_round[127 - 32 * c -: 32] = s_q[4 * (Nr - 1) + c] ^ rk_rd[Nr][127 - 32 * c -: 32];
+    assign last_sum[127 - 32 * c -: 32] = s_q[4 * (Nr - 1) + c] ^ rk_rd[Nr][127 - 32 * c -: 32];
+  end
+  if (MixReg) begin : g_last_reg
+    always_ff @(posedge clk_i) last_round <= last_sum;
+  end else begin : g_last_wire
+    assign last_round = last_sum;
   end
 
-  // With AES-256 rounds, an AES-128 block finishes at stage 10 and rides a short delay
+  // With AES-256 rounds, an AES-128 block finishes at round 10 and rides a short delay
   // line so that it leaves at the same stage, in order, as every other block.
   logic [127:0] result;
   if (Nr == 14) begin : g_aes128_exit
-    logic [127:0] early_q [11:14];
+    localparam int First = Off + 9 * Rs + Ss + 1;   // the stage after round 10's S-boxes
+    logic [127:0] early_q [First:Stages];
     for (genvar c = 0; c < 4; c++) begin : g_early
       always_ff @(posedge clk_i) begin
-        early_q[11][127 - 32 * c -: 32] <= s_q[4 * 9 + c] ^ rk_rd[10][127 - 32 * c -: 32];
+        early_q[First][127 - 32 * c -: 32] <= s_q[4 * 9 + c] ^ rk_rd[10][127 - 32 * c -: 32];
       end
     end
-    for (genvar k = 12; k <= 14; k++) begin : g_delay
-      always_ff @(posedge clk_i) early_q[k] <= early_q[k-1];
+    for (genvar p = First + 1; p <= Stages; p++) begin : g_delay
+      always_ff @(posedge clk_i) early_q[p] <= early_q[p-1];
     end
-    assign result = is256_q[Nr] ? last_round : early_q[14];
+    assign result = is256_q[Stages] ? last_round : early_q[Stages];
   end else begin : g_aes128_only
     assign result = last_round;
   end
 
-  // Per-slot drain check for a pending reload: any stage still holding the slot.
-  always_comb begin
-    slot_in_flight = 1'b0;
-    for (int k = 1; k <= Nr; k++) begin
-      if (valid_q[k] && slot_q[k] == load_slot_q) slot_in_flight = 1'b1;
+  // Per-slot drain check for a pending reload: a count of each slot's blocks in the
+  // stages (in at admission, out as the last stage hands its block to the FIFO). The
+  // same as looking at every stage, without a compare per stage on the reload's path.
+  localparam int InPipeW = $clog2(Stages + 1);
+  logic [InPipeW-1:0] in_pipe_q [NumSlots];
+  for (genvar sl = 0; sl < NumSlots; sl++) begin : g_in_pipe
+    logic enters, leaves;
+    assign enters = accept && in_slot_i == SlotW'(sl);
+    assign leaves = valid_q[Stages] && slot_q[Stages] == SlotW'(sl);
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni)        in_pipe_q[sl] <= '0;
+      else if (zeroize_i) in_pipe_q[sl] <= '0;
+      else if (enters && !leaves) in_pipe_q[sl] <= in_pipe_q[sl] + 1'b1;
+      else if (leaves && !enters) in_pipe_q[sl] <= in_pipe_q[sl] - 1'b1;
     end
+  end
+  assign slot_in_flight = (in_pipe_q[load_slot_q] != '0);
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni)        drained_q <= 1'b0;
+    else if (zeroize_i) drained_q <= 1'b0;
+    else drained_q <= (load_state_q == LoadDrain) && !exp_start && !slot_in_flight && !exp_busy;
   end
 
   // ---------------------------------------------------------------- output side
@@ -259,14 +376,25 @@ module tame_aes_pipe #(
 
   tame_fifo #(.Width(128), .Depth(FifoDepth)) u_block_fifo (
     .clk_i, .rst_ni, .flush_i(zeroize_i),
-    .push_i (valid_q[Nr]), .wdata_i(result),
+    .push_i (valid_q[Stages]), .wdata_i(result),
     .pop_i  (pop),         .rdata_o(out_block_o),
     .empty_o(block_empty), .full_o (block_full)
   );
 
+  // The user field goes in through a register: its block is at least Stages clocks from
+  // the output, and the FIFO's write enable then waits on no admission logic.
+  logic             user_push_q;
+  logic [UserW-1:0] user_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni)        user_push_q <= 1'b0;
+    else if (zeroize_i) user_push_q <= 1'b0;
+    else                user_push_q <= accept;
+  end
+  always_ff @(posedge clk_i) user_q <= in_user_i;
+
   tame_fifo #(.Width(UserW), .Depth(FifoDepth)) u_user_fifo (
     .clk_i, .rst_ni, .flush_i(zeroize_i),
-    .push_i (accept), .wdata_i(in_user_i),
+    .push_i (user_push_q), .wdata_i(user_q),
     .pop_i  (pop),    .rdata_o(out_user_o),
     .empty_o(user_empty), .full_o(user_full)
   );

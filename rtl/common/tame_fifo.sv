@@ -41,7 +41,10 @@ module tame_fifo #(
     end else begin
       if (push_i) wr_ptr_q <= wr_ptr_q + 1'b1;
       if (pop_i)  rd_ptr_q <= rd_ptr_q + 1'b1;
-      count_q <= count_q + (PtrW + 1)'(push_i) - (PtrW + 1)'(pop_i);
+      // Up or down from the register alone, then a select: push and pop arrive late
+      // in the cycle, and a carry chain after them would be the block's slowest path.
+      if (push_i && !pop_i)      count_q <= count_q + 1'b1;
+      else if (pop_i && !push_i) count_q <= count_q - 1'b1;
     end
   end
 

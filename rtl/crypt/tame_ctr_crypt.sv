@@ -6,7 +6,7 @@
 module tame_ctr_crypt #(
   parameter int NumSlots   = 4,
   parameter int MaxKeyBits = 256,
-  parameter int SboxImpl   = tame_pkg::SboxRom,
+  parameter int SboxImpl   = tame_pkg::SboxRomRegMix,
   parameter int TagW       = 16,
   localparam int SlotW      = (NumSlots > 1) ? $clog2(NumSlots) : 1
 ) (

@@ -8,7 +8,7 @@ module tame_line_crypt #(
   parameter int Lanes      = 4,
   parameter int NumSlots   = 4,
   parameter int MaxKeyBits = 256,
-  parameter int SboxImpl   = tame_pkg::SboxRom,
+  parameter int SboxImpl   = tame_pkg::SboxRomRegMix,
   parameter int UserW      = 8,
   localparam int SlotW     = (NumSlots > 1) ? $clog2(NumSlots) : 1
 ) (
@@ -123,8 +123,8 @@ module tame_line_crypt #(
     logic [127:0] data_out;
     logic [UserW-1:0] user_out;
 
-    assign block_idx = 8'(int'(in_beat_q) * Lanes + l);
-    assign block_in  = feed_data[511 - 128 * int'(block_idx) -: 128];
+    assign block_idx = 8'(32'(in_beat_q) * Lanes + l);
+    assign block_in  = feed_data[511 - 128 * 32'(block_idx) -: 128];
 
     tame_aes_pipe #(
       .NumSlots  (NumSlots),

@@ -7,7 +7,7 @@ module tame_core_crypt #(
   parameter int Lanes      = 4,
   parameter int NumSlots   = 4,
   parameter int MaxKeyBits = 256,
-  parameter int SboxImpl   = tame_pkg::SboxRom,
+  parameter int SboxImpl   = tame_pkg::SboxRomRegMix,
   localparam int SlotW     = (NumSlots > 1) ? $clog2(NumSlots) : 1
 ) (
   input  logic                clk_i,

@@ -7,7 +7,7 @@ module tame_dram_crypt #(
   parameter int Lanes      = 1,   // one lane keeps up with block 1's one beat per clock
   parameter int NumSlots   = 4,
   parameter int MaxKeyBits = 256,
-  parameter int SboxImpl   = tame_pkg::SboxRom,
+  parameter int SboxImpl   = tame_pkg::SboxRomRegMix,
   localparam int SlotW     = (NumSlots > 1) ? $clog2(NumSlots) : 1
 ) (
   input  logic                clk_i,

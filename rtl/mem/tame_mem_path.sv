@@ -12,7 +12,7 @@ module tame_mem_path #(
   parameter int DramLanes  = 1,   // AES lanes in block 2: 1 keeps up with block 1
   parameter int NumSlots   = 4,   // key slots: one session key per VM
   parameter int MaxKeyBits = 256,
-  parameter int SboxImpl   = tame_pkg::SboxRom,
+  parameter int SboxImpl   = tame_pkg::SboxRomRegMix,
   localparam int SlotW     = (NumSlots > 1) ? $clog2(NumSlots) : 1
 ) (
   input  logic                      clk_i,

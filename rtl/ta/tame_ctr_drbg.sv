@@ -4,7 +4,7 @@
 // TA nonce register. Additional input and personalization come in on adin_i (zero-
 // padded to 384 bits); entropy on entropy_i, sampled when a command is taken.
 module tame_ctr_drbg #(
-  parameter int SboxImpl = tame_pkg::SboxRom
+  parameter int SboxImpl = tame_pkg::SboxRomRegMix
 ) (
   input  logic         clk_i,
   input  logic         rst_ni,

@@ -8,7 +8,7 @@
 // command FSM uses states that differ in several bits; any other state is an error
 // state that zeroizes everything and refuses every command until reset.
 module tame_ta_keyctrl #(
-  parameter int SboxImpl = tame_pkg::SboxRom,
+  parameter int SboxImpl = tame_pkg::SboxRomRegMix,
   parameter int Cores    = 2
 ) (
   input  logic                clk_i,
@@ -92,17 +92,17 @@ module tame_ta_keyctrl #(
   );
 
   // ---------------------------------------------------------------- commands
-  typedef enum logic [3:0] {
-    CmdNop          = 4'd0,
-    CmdInstantiate  = 4'd1,   // DRBG from the entropy port; personalization from ADIN
-    CmdReseed       = 4'd2,   // DRBG from the entropy port; additional input from ADIN
-    CmdDrawNonce    = 4'd3,   // 32 DRBG bytes into TA_NONCE
-    CmdDrawMemKey   = 4'd4,   // 32 DRBG bytes into memory-path slot CMD.slot
-    CmdLoadImageKey = 4'd5,   // KEY_LOAD into disk-path slot CMD.slot, then KEY_LOAD cleared
-    CmdLockDiskSlot = 4'd6,
-    CmdLockMemSlot  = 4'd7,
-    CmdZeroize      = 4'd8
-  } cmd_e;
+  // Command codes (CMD.code). Plain constants, not an enum: the code is a 4-bit register
+  // field that software writes, and Yosys 0.23 rejects the cast an enum would need.
+  localparam logic [3:0] CmdNop          = 4'd0;
+  localparam logic [3:0] CmdInstantiate  = 4'd1;   // DRBG from entropy; personalization from ADIN
+  localparam logic [3:0] CmdReseed       = 4'd2;   // DRBG from entropy; additional input from ADIN
+  localparam logic [3:0] CmdDrawNonce    = 4'd3;   // 32 DRBG bytes into TA_NONCE
+  localparam logic [3:0] CmdDrawMemKey   = 4'd4;   // 32 DRBG bytes into memory-path slot CMD.slot
+  localparam logic [3:0] CmdLoadImageKey = 4'd5;   // KEY_LOAD into disk slot CMD.slot, then cleared
+  localparam logic [3:0] CmdLockDiskSlot = 4'd6;
+  localparam logic [3:0] CmdLockMemSlot  = 4'd7;
+  localparam logic [3:0] CmdZeroize      = 4'd8;
 
   typedef enum logic [7:0] {
     ErrNone         = 8'd0,
@@ -126,7 +126,7 @@ module tame_ta_keyctrl #(
   } state_e;
 
   state_e       state_q;
-  cmd_e         cmd_q;
+  logic [3:0]   cmd_q;
   logic [1:0]   slot_q;
   logic         adin_q;
   logic [255:0] drawn_q;          // DRBG output for a key or the nonce; cleared after use
@@ -139,12 +139,12 @@ module tame_ta_keyctrl #(
 
   // swmod marks the cycle of the write; the fields hold the new value one cycle later.
   logic         cmd_write;
-  cmd_e         cmd_code;
+  logic [3:0]   cmd_code;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) cmd_write <= 1'b0;
     else         cmd_write <= hwif_out.CMD.code.swmod;
   end
-  assign cmd_code  = cmd_e'(hwif_out.CMD.code.value);
+  assign cmd_code  = hwif_out.CMD.code.value;
 
   // ---------------------------------------------------------------- DRBG
   logic         drbg_cmd_valid, drbg_cmd_ready, drbg_out_valid, drbg_done, drbg_refused, drbg_inst;

@@ -7,7 +7,7 @@ module tame_top #(
   parameter int Cores      = 2,
   parameter int Lanes      = 4,
   parameter int DramLanes  = 1,
-  parameter int SboxImpl   = tame_pkg::SboxRom
+  parameter int SboxImpl   = tame_pkg::SboxRomRegMix
 ) (
   input  logic                      clk_i,
   input  logic                      rst_ni,

@@ -65,6 +65,7 @@ LineRunResult LineCryptDriver<Dut>::run(const std::vector<LineJob>& jobs, MemPre
         throw std::runtime_error(fmt::format("line crypt: line {} came out as line {}", d.out_user_o, r.out.size()));
       Line l;
       get_slice(d.out_data_o, 0, l);
+      if (r.out.empty()) r.first_out_cycle = now;
       r.out.push_back(l);
       r.last_out_cycle = now;
     }

@@ -23,7 +23,7 @@ struct LineJob {
 
 struct LineRunResult {
   std::vector<Line> out;
-  std::uint64_t first_in_cycle = 0, last_out_cycle = 0;
+  std::uint64_t first_in_cycle = 0, first_out_cycle = 0, last_out_cycle = 0;
 };
 
 template <class Dut>

@@ -13,7 +13,8 @@ namespace {
 bool holds_secret(std::string_view scope, std::string_view var) {
   auto in_scope = [&](std::string_view s) { return scope.find(s) != std::string_view::npos; };
   if (in_scope("u_rk_ram") && var == "mem") return true;                    // round-key RAMs
-  if (in_scope("u_key_expand") && (var == "a_q" || var == "b_q")) return true;
+  if (var == "rk_wr_q") return true;                                         // and their write port
+  if (in_scope("u_key_expand") && (var == "a_q" || var == "b_q" || var == "sub_q")) return true;
   if (var == "load_key_q" || var == "drawn_q") return true;
   if (in_scope("u_drbg") && (var == "key_q" || var == "v_q" || var == "temp_q" || var == "provided_q"))
     return true;

@@ -270,8 +270,8 @@ module tame_ta_regs (
     logic [31:0] decoded_wr_biten;
 
     always_comb begin
-        automatic logic is_valid_addr;
-        automatic logic is_valid_rw;
+        logic is_valid_addr;
+        logic is_valid_rw;
         is_valid_addr = '1; // No valid address check
         is_valid_rw = '1; // No valid RW check
         decoded_reg_strb.ID = cpuif_req_masked & (cpuif_addr == 8'h0) & !cpuif_req_is_wr;
@@ -609,8 +609,8 @@ module tame_ta_regs (
 
     // Field: tame_ta_regs.CMD.code
     always_comb begin
-        automatic logic [3:0] next_c;
-        automatic logic load_next_c;
+        logic [3:0] next_c;
+        logic load_next_c;
         next_c = field_storage.CMD.code.value;
         load_next_c = '0;
         if(decoded_reg_strb.CMD && decoded_req_is_wr) begin // SW write
@@ -633,8 +633,8 @@ module tame_ta_regs (
     assign hwif_out.CMD.code.swmod = decoded_reg_strb.CMD && decoded_req_is_wr && |(decoded_wr_biten[3:0]);
     // Field: tame_ta_regs.CMD.slot
     always_comb begin
-        automatic logic [1:0] next_c;
-        automatic logic load_next_c;
+        logic [1:0] next_c;
+        logic load_next_c;
         next_c = field_storage.CMD.slot.value;
         load_next_c = '0;
         if(decoded_reg_strb.CMD && decoded_req_is_wr) begin // SW write
@@ -656,8 +656,8 @@ module tame_ta_regs (
     assign hwif_out.CMD.slot.value = field_storage.CMD.slot.value;
     // Field: tame_ta_regs.CMD.key256
     always_comb begin
-        automatic logic [0:0] next_c;
-        automatic logic load_next_c;
+        logic [0:0] next_c;
+        logic load_next_c;
         next_c = field_storage.CMD.key256.value;
         load_next_c = '0;
         if(decoded_reg_strb.CMD && decoded_req_is_wr) begin // SW write
@@ -679,8 +679,8 @@ module tame_ta_regs (
     assign hwif_out.CMD.key256.value = field_storage.CMD.key256.value;
     // Field: tame_ta_regs.CMD.adin
     always_comb begin
-        automatic logic [0:0] next_c;
-        automatic logic load_next_c;
+        logic [0:0] next_c;
+        logic load_next_c;
         next_c = field_storage.CMD.adin.value;
         load_next_c = '0;
         if(decoded_reg_strb.CMD && decoded_req_is_wr) begin // SW write
@@ -702,8 +702,8 @@ module tame_ta_regs (
     assign hwif_out.CMD.adin.value = field_storage.CMD.adin.value;
     // Field: tame_ta_regs.CONFIG.disk_slot
     always_comb begin
-        automatic logic [1:0] next_c;
-        automatic logic load_next_c;
+        logic [1:0] next_c;
+        logic load_next_c;
         next_c = field_storage.CONFIG.disk_slot.value;
         load_next_c = '0;
         if(decoded_reg_strb.CONFIG && decoded_req_is_wr) begin // SW write
@@ -725,8 +725,8 @@ module tame_ta_regs (
     assign hwif_out.CONFIG.disk_slot.value = field_storage.CONFIG.disk_slot.value;
     // Field: tame_ta_regs.CONFIG.dram_slot
     always_comb begin
-        automatic logic [1:0] next_c;
-        automatic logic load_next_c;
+        logic [1:0] next_c;
+        logic load_next_c;
         next_c = field_storage.CONFIG.dram_slot.value;
         load_next_c = '0;
         if(decoded_reg_strb.CONFIG && decoded_req_is_wr) begin // SW write
@@ -748,8 +748,8 @@ module tame_ta_regs (
     assign hwif_out.CONFIG.dram_slot.value = field_storage.CONFIG.dram_slot.value;
     // Field: tame_ta_regs.CONFIG.core_slot
     always_comb begin
-        automatic logic [15:0] next_c;
-        automatic logic load_next_c;
+        logic [15:0] next_c;
+        logic load_next_c;
         next_c = field_storage.CONFIG.core_slot.value;
         load_next_c = '0;
         if(decoded_reg_strb.CONFIG && decoded_req_is_wr) begin // SW write
@@ -771,8 +771,8 @@ module tame_ta_regs (
     assign hwif_out.CONFIG.core_slot.value = field_storage.CONFIG.core_slot.value;
     // Field: tame_ta_regs.KEY_LOAD_0.word
     always_comb begin
-        automatic logic [31:0] next_c;
-        automatic logic load_next_c;
+        logic [31:0] next_c;
+        logic load_next_c;
         next_c = field_storage.KEY_LOAD_0.word.value;
         load_next_c = '0;
         if(decoded_reg_strb.KEY_LOAD_0 && decoded_req_is_wr) begin // SW write
@@ -798,8 +798,8 @@ module tame_ta_regs (
     assign hwif_out.KEY_LOAD_0.word.swmod = decoded_reg_strb.KEY_LOAD_0 && decoded_req_is_wr && |(decoded_wr_biten[31:0]);
     // Field: tame_ta_regs.KEY_LOAD_1.word
     always_comb begin
-        automatic logic [31:0] next_c;
-        automatic logic load_next_c;
+        logic [31:0] next_c;
+        logic load_next_c;
         next_c = field_storage.KEY_LOAD_1.word.value;
         load_next_c = '0;
         if(decoded_reg_strb.KEY_LOAD_1 && decoded_req_is_wr) begin // SW write
@@ -825,8 +825,8 @@ module tame_ta_regs (
     assign hwif_out.KEY_LOAD_1.word.swmod = decoded_reg_strb.KEY_LOAD_1 && decoded_req_is_wr && |(decoded_wr_biten[31:0]);
     // Field: tame_ta_regs.KEY_LOAD_2.word
     always_comb begin
-        automatic logic [31:0] next_c;
-        automatic logic load_next_c;
+        logic [31:0] next_c;
+        logic load_next_c;
         next_c = field_storage.KEY_LOAD_2.word.value;
         load_next_c = '0;
         if(decoded_reg_strb.KEY_LOAD_2 && decoded_req_is_wr) begin // SW write
@@ -852,8 +852,8 @@ module tame_ta_regs (
     assign hwif_out.KEY_LOAD_2.word.swmod = decoded_reg_strb.KEY_LOAD_2 && decoded_req_is_wr && |(decoded_wr_biten[31:0]);
     // Field: tame_ta_regs.KEY_LOAD_3.word
     always_comb begin
-        automatic logic [31:0] next_c;
-        automatic logic load_next_c;
+        logic [31:0] next_c;
+        logic load_next_c;
         next_c = field_storage.KEY_LOAD_3.word.value;
         load_next_c = '0;
         if(decoded_reg_strb.KEY_LOAD_3 && decoded_req_is_wr) begin // SW write
@@ -879,8 +879,8 @@ module tame_ta_regs (
     assign hwif_out.KEY_LOAD_3.word.swmod = decoded_reg_strb.KEY_LOAD_3 && decoded_req_is_wr && |(decoded_wr_biten[31:0]);
     // Field: tame_ta_regs.KEY_LOAD_4.word
     always_comb begin
-        automatic logic [31:0] next_c;
-        automatic logic load_next_c;
+        logic [31:0] next_c;
+        logic load_next_c;
         next_c = field_storage.KEY_LOAD_4.word.value;
         load_next_c = '0;
         if(decoded_reg_strb.KEY_LOAD_4 && decoded_req_is_wr) begin // SW write
@@ -906,8 +906,8 @@ module tame_ta_regs (
     assign hwif_out.KEY_LOAD_4.word.swmod = decoded_reg_strb.KEY_LOAD_4 && decoded_req_is_wr && |(decoded_wr_biten[31:0]);
     // Field: tame_ta_regs.KEY_LOAD_5.word
     always_comb begin
-        automatic logic [31:0] next_c;
-        automatic logic load_next_c;
+        logic [31:0] next_c;
+        logic load_next_c;
         next_c = field_storage.KEY_LOAD_5.word.value;
         load_next_c = '0;
         if(decoded_reg_strb.KEY_LOAD_5 && decoded_req_is_wr) begin // SW write
@@ -933,8 +933,8 @@ module tame_ta_regs (
     assign hwif_out.KEY_LOAD_5.word.swmod = decoded_reg_strb.KEY_LOAD_5 && decoded_req_is_wr && |(decoded_wr_biten[31:0]);
     // Field: tame_ta_regs.KEY_LOAD_6.word
     always_comb begin
-        automatic logic [31:0] next_c;
-        automatic logic load_next_c;
+        logic [31:0] next_c;
+        logic load_next_c;
         next_c = field_storage.KEY_LOAD_6.word.value;
         load_next_c = '0;
         if(decoded_reg_strb.KEY_LOAD_6 && decoded_req_is_wr) begin // SW write
@@ -960,8 +960,8 @@ module tame_ta_regs (
     assign hwif_out.KEY_LOAD_6.word.swmod = decoded_reg_strb.KEY_LOAD_6 && decoded_req_is_wr && |(decoded_wr_biten[31:0]);
     // Field: tame_ta_regs.KEY_LOAD_7.word
     always_comb begin
-        automatic logic [31:0] next_c;
-        automatic logic load_next_c;
+        logic [31:0] next_c;
+        logic load_next_c;
         next_c = field_storage.KEY_LOAD_7.word.value;
         load_next_c = '0;
         if(decoded_reg_strb.KEY_LOAD_7 && decoded_req_is_wr) begin // SW write
@@ -987,8 +987,8 @@ module tame_ta_regs (
     assign hwif_out.KEY_LOAD_7.word.swmod = decoded_reg_strb.KEY_LOAD_7 && decoded_req_is_wr && |(decoded_wr_biten[31:0]);
     // Field: tame_ta_regs.ADIN_0.word
     always_comb begin
-        automatic logic [31:0] next_c;
-        automatic logic load_next_c;
+        logic [31:0] next_c;
+        logic load_next_c;
         next_c = field_storage.ADIN_0.word.value;
         load_next_c = '0;
         if(decoded_reg_strb.ADIN_0 && decoded_req_is_wr) begin // SW write
@@ -1010,8 +1010,8 @@ module tame_ta_regs (
     assign hwif_out.ADIN_0.word.value = field_storage.ADIN_0.word.value;
     // Field: tame_ta_regs.ADIN_1.word
     always_comb begin
-        automatic logic [31:0] next_c;
-        automatic logic load_next_c;
+        logic [31:0] next_c;
+        logic load_next_c;
         next_c = field_storage.ADIN_1.word.value;
         load_next_c = '0;
         if(decoded_reg_strb.ADIN_1 && decoded_req_is_wr) begin // SW write
@@ -1033,8 +1033,8 @@ module tame_ta_regs (
     assign hwif_out.ADIN_1.word.value = field_storage.ADIN_1.word.value;
     // Field: tame_ta_regs.ADIN_2.word
     always_comb begin
-        automatic logic [31:0] next_c;
-        automatic logic load_next_c;
+        logic [31:0] next_c;
+        logic load_next_c;
         next_c = field_storage.ADIN_2.word.value;
         load_next_c = '0;
         if(decoded_reg_strb.ADIN_2 && decoded_req_is_wr) begin // SW write
@@ -1056,8 +1056,8 @@ module tame_ta_regs (
     assign hwif_out.ADIN_2.word.value = field_storage.ADIN_2.word.value;
     // Field: tame_ta_regs.ADIN_3.word
     always_comb begin
-        automatic logic [31:0] next_c;
-        automatic logic load_next_c;
+        logic [31:0] next_c;
+        logic load_next_c;
         next_c = field_storage.ADIN_3.word.value;
         load_next_c = '0;
         if(decoded_reg_strb.ADIN_3 && decoded_req_is_wr) begin // SW write
@@ -1079,8 +1079,8 @@ module tame_ta_regs (
     assign hwif_out.ADIN_3.word.value = field_storage.ADIN_3.word.value;
     // Field: tame_ta_regs.ADIN_4.word
     always_comb begin
-        automatic logic [31:0] next_c;
-        automatic logic load_next_c;
+        logic [31:0] next_c;
+        logic load_next_c;
         next_c = field_storage.ADIN_4.word.value;
         load_next_c = '0;
         if(decoded_reg_strb.ADIN_4 && decoded_req_is_wr) begin // SW write
@@ -1102,8 +1102,8 @@ module tame_ta_regs (
     assign hwif_out.ADIN_4.word.value = field_storage.ADIN_4.word.value;
     // Field: tame_ta_regs.ADIN_5.word
     always_comb begin
-        automatic logic [31:0] next_c;
-        automatic logic load_next_c;
+        logic [31:0] next_c;
+        logic load_next_c;
         next_c = field_storage.ADIN_5.word.value;
         load_next_c = '0;
         if(decoded_reg_strb.ADIN_5 && decoded_req_is_wr) begin // SW write
@@ -1125,8 +1125,8 @@ module tame_ta_regs (
     assign hwif_out.ADIN_5.word.value = field_storage.ADIN_5.word.value;
     // Field: tame_ta_regs.ADIN_6.word
     always_comb begin
-        automatic logic [31:0] next_c;
-        automatic logic load_next_c;
+        logic [31:0] next_c;
+        logic load_next_c;
         next_c = field_storage.ADIN_6.word.value;
         load_next_c = '0;
         if(decoded_reg_strb.ADIN_6 && decoded_req_is_wr) begin // SW write
@@ -1148,8 +1148,8 @@ module tame_ta_regs (
     assign hwif_out.ADIN_6.word.value = field_storage.ADIN_6.word.value;
     // Field: tame_ta_regs.ADIN_7.word
     always_comb begin
-        automatic logic [31:0] next_c;
-        automatic logic load_next_c;
+        logic [31:0] next_c;
+        logic load_next_c;
         next_c = field_storage.ADIN_7.word.value;
         load_next_c = '0;
         if(decoded_reg_strb.ADIN_7 && decoded_req_is_wr) begin // SW write
@@ -1171,8 +1171,8 @@ module tame_ta_regs (
     assign hwif_out.ADIN_7.word.value = field_storage.ADIN_7.word.value;
     // Field: tame_ta_regs.ADIN_8.word
     always_comb begin
-        automatic logic [31:0] next_c;
-        automatic logic load_next_c;
+        logic [31:0] next_c;
+        logic load_next_c;
         next_c = field_storage.ADIN_8.word.value;
         load_next_c = '0;
         if(decoded_reg_strb.ADIN_8 && decoded_req_is_wr) begin // SW write
@@ -1194,8 +1194,8 @@ module tame_ta_regs (
     assign hwif_out.ADIN_8.word.value = field_storage.ADIN_8.word.value;
     // Field: tame_ta_regs.ADIN_9.word
     always_comb begin
-        automatic logic [31:0] next_c;
-        automatic logic load_next_c;
+        logic [31:0] next_c;
+        logic load_next_c;
         next_c = field_storage.ADIN_9.word.value;
         load_next_c = '0;
         if(decoded_reg_strb.ADIN_9 && decoded_req_is_wr) begin // SW write
@@ -1217,8 +1217,8 @@ module tame_ta_regs (
     assign hwif_out.ADIN_9.word.value = field_storage.ADIN_9.word.value;
     // Field: tame_ta_regs.ADIN_10.word
     always_comb begin
-        automatic logic [31:0] next_c;
-        automatic logic load_next_c;
+        logic [31:0] next_c;
+        logic load_next_c;
         next_c = field_storage.ADIN_10.word.value;
         load_next_c = '0;
         if(decoded_reg_strb.ADIN_10 && decoded_req_is_wr) begin // SW write
@@ -1240,8 +1240,8 @@ module tame_ta_regs (
     assign hwif_out.ADIN_10.word.value = field_storage.ADIN_10.word.value;
     // Field: tame_ta_regs.ADIN_11.word
     always_comb begin
-        automatic logic [31:0] next_c;
-        automatic logic load_next_c;
+        logic [31:0] next_c;
+        logic load_next_c;
         next_c = field_storage.ADIN_11.word.value;
         load_next_c = '0;
         if(decoded_reg_strb.ADIN_11 && decoded_req_is_wr) begin // SW write
@@ -1280,7 +1280,7 @@ module tame_ta_regs (
     logic readback_done;
     logic [31:0] readback_data;
     always_comb begin
-        automatic logic [31:0] readback_data_var;
+        logic [31:0] readback_data_var;
         readback_data_var = '0;
         if(rd_mux_addr == 8'h0) begin
             readback_data_var[31:0] = 32'h54414b43;
