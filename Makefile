@@ -2,7 +2,9 @@
 #   make sim     the main job on a default it brings along
 #   make test    every test, through ctest
 #   make lint    Verilator -Wall and the Yosys front end over every RTL top
-#   make bench   throughput, latency and simulation speed (build/bench/report.json)
+#   make bench   throughput, latency and simulation speed (build/bench/report.json and
+#                a chart of it, report.png); BENCH_ARGS passes options to tame-bench,
+#                e.g. "--megabytes 1 --boot-sizes 1,4" for a quick run
 #   make regs    the TA register block, C header and HTML reference from rtl/ta/rdl/
 #   make fuzz    libFuzzer (clang, ASan, UBSan) on the M1, M2, image header and key-service
 #                parsers, FUZZ_SECONDS each (default 60); make test replays their corpus
@@ -11,6 +13,7 @@
 BUILD ?= build
 JOBS  ?= $(shell nproc)
 SYNTH_ARGS ?=
+BENCH_ARGS ?=
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := m1 m2 image_header request
 
@@ -27,7 +30,9 @@ $(BUILD)/CMakeCache.txt: | deps
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
+# The FuseSoC check (ctest fusesoc.core) needs FuseSoC and Yosys: installed first.
 test: build
+	@scripts/setup.sh fusesoc
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 lint:
@@ -42,9 +47,15 @@ regs:
 sim: build
 	@scripts/demo.sh $(BUILD)
 
-bench: build
+# Only tame-bench is built: the bench needs no test binary. The chart runs under Debian's
+# python3, the one that Debian's matplotlib is installed for (the python3 first on PATH
+# may be another, such as pyenv's).
+bench: $(BUILD)/CMakeCache.txt
+	@scripts/setup.sh bench
+	cmake --build $(BUILD) -j $(JOBS) --target tame-bench
 	@mkdir -p $(BUILD)/bench
-	$(BUILD)/sim/tame-bench --json $(BUILD)/bench/report.json
+	$(BUILD)/sim/tame-bench --json $(BUILD)/bench/report.json $(BENCH_ARGS)
+	/usr/bin/python3 scripts/bench_chart.py $(BUILD)/bench/report.json --out $(BUILD)/bench/report.png
 
 synth:
 	@scripts/setup.sh synth
