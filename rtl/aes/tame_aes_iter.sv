@@ -1,6 +1,6 @@
 // AES-256 encryption, one round per clock, for the trust anchor's DRBG (where a few
 // blocks per operation do not justify a pipeline). A new key is expanded once into a
-// small round-key store (15 round keys, each 1 + sbox_stages(SboxImpl) clocks); each
+// small round-key store (15 round keys, each 2 + sbox_stages(SboxImpl) clocks); each
 // block then takes 15 clocks. The round is the pipeline's round with a one-stage S-box
 // of the same kind: ShiftRows on the way into the S-boxes, whose output register is the
 // state, then MixColumns and the round key.

@@ -282,11 +282,14 @@ int main(int argc, char** argv) {
 
   try {
     if (boot_sizes.empty()) throw std::runtime_error("--boot-sizes: name at least one image size");
-    // Opened now, so that a path that cannot be written fails before minutes of work.
+    // The report goes to FILE.tmp, opened now so that a folder that cannot be written
+    // fails before minutes of work, and is renamed to FILE only when it is whole: a run
+    // that fails leaves the previous report as it was.
+    const std::string json_tmp = json_path + ".tmp";
     std::ofstream json_out;
     if (!json_path.empty()) {
-      json_out.open(json_path);
-      if (!json_out) throw std::runtime_error("cannot write " + json_path);
+      json_out.open(json_tmp);
+      if (!json_out) throw std::runtime_error("--json: cannot write " + json_tmp);
     }
     // Insertion order, so the JSON reads in the order the bench prints.
     nlohmann::ordered_json report;
@@ -384,7 +387,9 @@ int main(int argc, char** argv) {
       const double pages = bench_model_ctr(key_bytes, 4096);
       const double runs = bench_model_ctr(key_bytes, 16384);
       const double ossl = openssl_speed(name);
-      const double ratio = ossl > 0 ? runs / ossl : 0;
+      if (ossl <= 0)
+        throw std::runtime_error(fmt::format("`openssl speed -evp {}` gave no figure (is openssl on PATH?)", name));
+      const double ratio = runs / ossl;
       std::cout << fmt::format("  {:<32} {:>12.0f} {:>12.0f} {:>14.0f} {:>8.2f}\n", name, pages / 1e6, runs / 1e6,
                                ossl / 1e6, ratio);
       report["model_ctr"][name] = {{"model_bytes_per_second_4k_pages", pages},
@@ -395,10 +400,12 @@ int main(int argc, char** argv) {
     if (!json_path.empty()) {
       json_out << report.dump(2) << '\n';
       json_out.close();
-      if (!json_out) throw std::runtime_error("cannot write " + json_path);
+      if (!json_out || std::rename(json_tmp.c_str(), json_path.c_str()) != 0)
+        throw std::runtime_error("--json: cannot write " + json_path);
       std::cout << "\nwrote " << json_path << '\n';
     }
   } catch (const std::exception& e) {
+    if (!json_path.empty()) std::remove((json_path + ".tmp").c_str());
     std::cerr << "tame-bench: " << e.what() << '\n';
     return 1;
   }
