@@ -28,7 +28,7 @@ module tame_aes_iter #(
   logic         exp_busy, exp_we, exp_done;
   logic [3:0]   exp_idx;
   logic [127:0] exp_rk;
-  logic [127:0] rk_q [Nr + 1];
+  logic [127:0] rk_q [Nr + 1] /*verilator public_flat_rd*/;  // secret: round keys
   logic         have_key_q;
 
   tame_aes_key_expand #(.SboxImpl(SboxImpl)) u_key_expand (

@@ -25,11 +25,13 @@ module tame_aes_key_expand #(
   logic [1:0]   phase_q;          // cycles since this step's S-box input was presented
   logic [3:0]   idx_q;            // index of the next round key to write
   logic [7:0]   rcon_q;
-  logic [127:0] a_q, b_q;         // the last eight key words (AES-128 uses b_q only)
+  logic [127:0] a_q /*verilator public_flat_rd*/;  // secret: the last eight key words
+  logic [127:0] b_q /*verilator public_flat_rd*/;  // (AES-128 uses b_q only)
 
   // SubWord of the last word, rotated first when this step uses Rcon.
   logic        use_rcon;
-  logic [31:0] last_word, sub_in, sub_out, sub_q, temp;
+  logic [31:0] last_word, sub_in, sub_out, temp;
+  logic [31:0] sub_q /*verilator public_flat_rd*/;  // secret: SubWord of a key word
   logic [127:0] prev, next_rk;
 
   assign use_rcon  = !key256_q || !idx_q[0];

@@ -69,7 +69,7 @@ module tame_aes_pipe #(
   load_state_e         load_state_q;
   logic [SlotW-1:0]    load_slot_q;      // the slot being loaded, or wiped
   logic                wiping;
-  logic [255:0]        load_key_q;
+  logic [255:0]        load_key_q /*verilator public_flat_rd*/;  // secret: key being loaded
   logic                load_is256_q;
   logic                slot_in_flight, drained_q;
   logic                exp_start, exp_we, exp_done, exp_busy;
@@ -158,7 +158,7 @@ module tame_aes_pipe #(
   // logic and the fan-out to the round RAMs are not one path. It holds zero when idle.
   logic         rk_we_q, rk_done_q;
   logic [3:0]   rk_idx_q;
-  logic [127:0] rk_wr_q;
+  logic [127:0] rk_wr_q /*verilator public_flat_rd*/;  // secret: round key on its way to the RAM
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       rk_we_q   <= 1'b0;

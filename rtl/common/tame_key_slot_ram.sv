@@ -13,7 +13,7 @@ module tame_key_slot_ram #(
   input  logic [SlotW-1:0] raddr_i,
   output logic [Width-1:0] rdata_o
 );
-  logic [Width-1:0] mem [NumSlots];
+  logic [Width-1:0] mem [NumSlots] /*verilator public_flat_rd*/;  // secret: round keys
 
   always_ff @(posedge clk_i) begin
     if (we_i) mem[waddr_i] <= wdata_i;

@@ -36,10 +36,10 @@ module tame_ctr_drbg #(
   state_e       state_q;
   next_e        after_q;        // where an Update returns to
   logic         gen_q;          // this command is a generate
-  logic [255:0] key_q;
-  logic [127:0] v_q;
-  logic [383:0] provided_q;     // what the next Update XORs in
-  logic [383:0] temp_q;
+  logic [255:0] key_q /*verilator public_flat_rd*/;  // secret: DRBG state
+  logic [127:0] v_q /*verilator public_flat_rd*/;  // secret: DRBG state
+  logic [383:0] provided_q /*verilator public_flat_rd*/;  // secret: what the next Update XORs in
+  logic [383:0] temp_q /*verilator public_flat_rd*/;  // secret: Update's keystream
   logic [1:0]   upd_count_q;    // Update blocks taken so far
   logic [7:0]   gen_left_q;     // generate blocks still to request
   logic [7:0]   out_left_q;     // generate blocks still to come out

@@ -129,7 +129,7 @@ module tame_ta_keyctrl #(
   logic [3:0]   cmd_q;
   logic [1:0]   slot_q;
   logic         adin_q;
-  logic [255:0] drawn_q;          // DRBG output for a key or the nonce; cleared after use
+  logic [255:0] drawn_q /*verilator public_flat_rd*/;  // secret: DRBG output for a key or the nonce; cleared after use
   logic [255:0] nonce_q;          // the TA nonce (public)
   logic [3:0]   disk_locked_q, mem_locked_q;
   logic [7:0]   err_q;

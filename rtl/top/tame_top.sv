@@ -76,11 +76,11 @@ module tame_top #(
   logic               zeroize;
   logic               disk_key_valid, disk_key_ready, disk_key256;
   logic [1:0]         disk_key_slot, disk_slot, dram_slot;
-  logic [255:0]       disk_key;
+  logic [255:0]       disk_key /*verilator public_flat_rd*/;  // secret: the staged image key
   logic [3:0]         disk_slot_ready;
   logic               mem_key_valid, mem_key_ready;
   logic [1:0]         mem_key_slot;
-  logic [255:0]       mem_key;
+  logic [255:0]       mem_key /*verilator public_flat_rd*/;   // secret: a session key on its way
   logic [3:0]         mem_slot_ready, nonce_open;
   logic [2*Cores-1:0] core_slot;
 
