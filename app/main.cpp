@@ -7,10 +7,14 @@
 //        revoke-cpu-model M | allow-image ID [--note T] | allow-image --image SEALED |
 //        revoke-image ID | list [--json])
 //   tame keyservice serve --dir DIR --listen 127.0.0.1:PORT [--threads N] [--log FILE]
+//        [--max-connections N] [--max-header-bytes N] [--header-timeout-ms MS]
+//        [--body-timeout-ms MS] [--idle-timeout-ms MS]
 //   tame seal --in PLAIN --out SEALED --ks-pub FILE [--cipher aes-128-ctr|aes-256-ctr]
 //   tame inspect SEALED [--json]
 //   tame boot --image SEALED --ta DIR --keyservice URL --out PLAIN [--dump-messages DIR]
 //        [--dram-dump FILE]
+#include <sys/stat.h>
+
 #include <iostream>
 
 #include <CLI/CLI.hpp>
@@ -21,6 +25,9 @@
 
 int main(int argc, char** argv) {
   using namespace tame::app;
+  // Whatever this process makes without an explicit mode (folders made by the model,
+  // SQLite's files) is for its owner only; files meant to be public get 0644 explicitly.
+  umask(077);
   CLI::App app{"tame: seal images, run a key service, and boot in the TAME model"};
   app.require_subcommand(1);
 
@@ -85,6 +92,11 @@ int main(int argc, char** argv) {
   serve->add_option("--listen", so.listen, "HOST:PORT, HOST a loopback address; port 0 picks a free one")->required();
   serve->add_option("--threads", so.threads, "worker threads")->capture_default_str()->check(CLI::Range(1, 64));
   serve->add_option("--log", so.log, "append the decision log here too (it always goes to stdout)");
+  serve->add_option("--max-connections", so.max_connections, "connections open at once; more are answered 503")->capture_default_str()->check(CLI::Range(1, 900));
+  serve->add_option("--max-header-bytes", so.max_header_bytes, "request line and headers; more are answered 431")->capture_default_str()->check(CLI::Range(1024, 1 << 20));
+  serve->add_option("--header-timeout-ms", so.header_timeout_ms, "from a request's first byte to the end of its headers; then 408")->capture_default_str()->check(CLI::Range(100, 600000));
+  serve->add_option("--body-timeout-ms", so.body_timeout_ms, "for the body after the headers, and for the answer to be taken; then 408")->capture_default_str()->check(CLI::Range(100, 600000));
+  serve->add_option("--idle-timeout-ms", so.idle_timeout_ms, "a connection waiting for its (next) request is closed after this")->capture_default_str()->check(CLI::Range(100, 600000));
 
   // seal, inspect, boot
   SealOptions seo;

@@ -1,15 +1,17 @@
-// tame keyservice serve: KeyService behind cpp-httplib on a loopback address. Each request
+// tame keyservice serve: KeyService behind HttpServer (http_server.hpp) on a loopback address. Each request
 // is decided by the pure logic in keyservice.hpp, answered with M2 or a JSON refusal, and
 // logged as one JSON line. SIGINT and SIGTERM stop it cleanly.
 #include <arpa/inet.h>
 #include <fmt/format.h>
-#include <httplib.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <chrono>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <iostream>
@@ -18,6 +20,7 @@
 #include <thread>
 
 #include "commands.hpp"
+#include "http_server.hpp"
 #include "tame/keyservice.hpp"
 #include "tame/policy_store.hpp"
 
@@ -101,38 +104,68 @@ class DecisionLog {
   std::ofstream file_;
 };
 
+// The store and the key decide who gets keys: a file that another user can write is a
+// file another user can make the service trust.
+void check_not_writable_by_others(const std::filesystem::path& file) {
+  struct stat st {};
+  if (stat(file.c_str(), &st) != 0) {
+    throw Error(file.string(), fmt::format("cannot be read: {}", std::strerror(errno)));
+  }
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    throw Error(file.string(),
+                fmt::format("is writable by group or others (mode {:04o}); the key service "
+                            "refuses to start on it (chmod go-w {})",
+                            st.st_mode & 07777, file.string()));
+  }
+}
+
 }  // namespace
 
 int run_serve(const ServeOptions& o) {
   const Listen listen = parse_listen(o.listen);
   const std::filesystem::path dir = o.dir;
+  check_not_writable_by_others(dir);
+  check_not_writable_by_others(dir / kPolicyDbFile);
+  check_not_writable_by_others(dir / kKsPrivateFile);
   SqlitePolicyStore store(dir / kPolicyDbFile);
   const KeyService service(load_ks_private_key(dir), store);
   DecisionLog log(o.log);
 
-  httplib::Server server;
-  server.new_task_queue = [n = o.threads] {
-    return new httplib::ThreadPool(static_cast<std::size_t>(n));
-  };
-  server.set_payload_max_length(kMaxRequestBody);
-  server.set_read_timeout(10);
-  server.set_write_timeout(10);
+  HttpLimits limits;
+  limits.workers = o.threads;
+  limits.max_connections = static_cast<std::size_t>(o.max_connections);
+  limits.max_header_bytes = static_cast<std::size_t>(o.max_header_bytes);
+  limits.max_body_bytes = kMaxRequestBody;
+  limits.header_timeout = std::chrono::milliseconds(o.header_timeout_ms);
+  limits.body_timeout = std::chrono::milliseconds(o.body_timeout_ms);
+  limits.idle_timeout = std::chrono::milliseconds(o.idle_timeout_ms);
+  limits.write_timeout = std::chrono::milliseconds(o.body_timeout_ms);
 
-  server.Post(std::string(kKeyRequestPath), [&](const httplib::Request& req,
-                                                httplib::Response& res) {
+  const auto not_found = [&](const HttpRequest& req) {
+    const std::string detail =
+        fmt::format("path: only POST {} and GET /v1/health are served", kKeyRequestPath);
+    log.write({{"peer", req.peer},
+               {"decision", "refused"},
+               {"reason", "not-found"},
+               {"detail", detail},
+               {"status", 404}});
+    return HttpResponse{404, Json{{"error", "not-found"}, {"detail", detail}}.dump()};
+  };
+  // POST: the decision, on a worker.
+  const auto decide = [&](const HttpRequest& req) {
+    if (req.target != kKeyRequestPath) return not_found(req);
     const auto t0 = std::chrono::steady_clock::now();
     const Decision d = service.decide_body(req.body);
-    Json record = {{"peer", req.remote_addr},
+    Json record = {{"peer", req.peer},
                    {"ta_cert_id", d.ta_cert_id},
                    {"image_id", d.image_id},
                    {"cpu_model", d.cpu_model}};
+    HttpResponse res;
     if (d.granted()) {
-      res.status = 200;
-      res.set_content(encode_answer(*d.m2), "application/json");
+      res = {200, encode_answer(*d.m2)};
       record["decision"] = "granted";
     } else {
-      res.status = reason_http_status(d.reason);
-      res.set_content(encode_refusal(d.reason, d.detail), "application/json");
+      res = {reason_http_status(d.reason), encode_refusal(d.reason, d.detail)};
       record["decision"] = "refused";
       record["reason"] = reason_name(d.reason);
       record["detail"] = d.detail;
@@ -142,38 +175,26 @@ int run_serve(const ServeOptions& o) {
     record["ms"] =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     log.write(std::move(record));
-  });
-  server.Get("/v1/health", [&](const httplib::Request&, httplib::Response& res) {
-    res.set_content(Json{{"status", "serving"}, {"ks_key_id", to_hex(service.ks_key_id())}}.dump(),
-                    "application/json");
-  });
-  // Everything httplib refuses by itself (unknown path, a body over the limit) gets a JSON
-  // body naming the reason too.
-  server.set_error_handler(httplib::Server::HandlerWithResponse(
-      [&](const httplib::Request& req, httplib::Response& res) {
-        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-        std::string error = "http-error", detail = fmt::format("HTTP status {}", res.status);
-        if (res.status == 404) {
-          error = "not-found";
-          detail = fmt::format("path: only POST {} and GET /v1/health are served", kKeyRequestPath);
-        } else if (res.status == 413) {
-          error = std::string(reason_name(Reason::kMalformedRequest));
-          detail = fmt::format("body: over {} bytes", kMaxRequestBody);
-        }
-        res.set_content(Json{{"error", error}, {"detail", detail}}.dump(), "application/json");
-        log.write({{"peer", req.remote_addr},
-                   {"decision", "refused"},
-                   {"reason", error},
-                   {"detail", detail},
-                   {"status", res.status}});
-        return httplib::Server::HandlerResponse::Handled;
-      }));
-  server.set_exception_handler(
-      [&](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-        res.status = 500;
-        res.set_content(encode_refusal(Reason::kInternal, "the key service failed"),
-                        "application/json");
-      });
+    return res;
+  };
+  // Every other method: health or not found, on the I/O thread (so health answers even
+  // while every worker is busy).
+  const std::string health =
+      Json{{"status", "serving"}, {"ks_key_id", to_hex(service.ks_key_id())}}.dump();
+  const auto quick = [&](const HttpRequest& req) {
+    if (req.method == "GET" && req.target == "/v1/health") return HttpResponse{200, health};
+    return not_found(req);
+  };
+  // Refusals by the front end: a limit, a timeout, HTTP that does not parse.
+  const auto refused = [&](const std::string& peer, int status, std::string_view reason,
+                           std::string_view detail) {
+    log.write({{"peer", peer},
+               {"decision", "refused"},
+               {"reason", reason},
+               {"detail", detail},
+               {"status", status}});
+  };
+  HttpServer server(limits, decide, quick, refused);
 
   // A client that hangs up while its answer is being written must not end the service.
   std::signal(SIGPIPE, SIG_IGN);
@@ -184,15 +205,11 @@ int run_serve(const ServeOptions& o) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  int port = listen.port;
-  if (port == 0) {
-    port = server.bind_to_any_port(listen.host);
-  } else if (!server.bind_to_port(listen.host, port)) {
-    port = -1;
-  }
-  if (port <= 0) {
-    throw Error("--listen",
-                fmt::format("cannot listen on {} (in use, or not this machine's)", o.listen));
+  int port = -1;
+  try {
+    port = server.listen(listen.host, listen.port);
+  } catch (const std::exception& e) {
+    throw Error("--listen", fmt::format("cannot listen on {}: {}", o.listen, e.what()));
   }
   std::atomic<bool> done{false};
   std::thread watcher([&] {
@@ -208,13 +225,18 @@ int run_serve(const ServeOptions& o) {
   log.write({{"event", "listening"},
              {"url", fmt::format("http://{}:{}", shown, port)},
              {"ks_key_id", to_hex(service.ks_key_id())},
-             {"threads", o.threads}});
-  const bool ok = server.listen_after_bind();
+             {"threads", o.threads},
+             {"max_connections", o.max_connections},
+             {"max_header_bytes", o.max_header_bytes},
+             {"max_body_bytes", kMaxRequestBody},
+             {"header_timeout_ms", o.header_timeout_ms},
+             {"body_timeout_ms", o.body_timeout_ms},
+             {"idle_timeout_ms", o.idle_timeout_ms}});
+  server.run();
   done = true;
   pthread_kill(watcher.native_handle(), SIGTERM);  // wakes the watcher if no signal came
   watcher.join();
   log.write({{"event", "stopped"}});
-  if (!ok && port <= 0) return 1;
   return 0;
 }
 

@@ -22,10 +22,9 @@
 #include <nlohmann/json.hpp>
 
 #include "protocol_support.hpp"
+#include "server_process.hpp"
 #include "tame/files.hpp"
 #include "tame/manufacture.hpp"
-
-extern char** environ;
 
 namespace tame {
 namespace {
@@ -33,83 +32,7 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 using test::bytes32;
-
-// The server as a child process; its stdout (the decision log) is collected line by line.
-class ServerProcess {
- public:
-  explicit ServerProcess(const fs::path& dir) {
-    int fds[2];
-    if (pipe(fds) != 0) throw std::runtime_error("pipe");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&actions, fds[0]);
-    const std::string d = dir.string();
-    const char* argv[] = {TAME_BINARY, "keyservice", "serve", "--dir", d.c_str(), "--listen",
-                          "127.0.0.1:0", "--threads", "4", nullptr};
-    if (posix_spawn(&pid_, TAME_BINARY, &actions, nullptr, const_cast<char**>(argv), environ) != 0) {
-      throw std::runtime_error("posix_spawn " TAME_BINARY);
-    }
-    posix_spawn_file_actions_destroy(&actions);
-    close(fds[1]);
-    reader_ = std::thread([this, fd = fds[0]] { read_lines(fd); });
-    std::unique_lock lock(mutex_);
-    if (!cv_.wait_for(lock, std::chrono::seconds(10), [this] { return !lines_.empty() || eof_; }) ||
-        lines_.empty()) {
-      throw std::runtime_error("the key service did not start");
-    }
-    url_ = Json::parse(lines_.front()).at("url").get<std::string>();
-  }
-  ~ServerProcess() {
-    if (pid_ > 0) stop();
-  }
-  const std::string& url() const { return url_; }
-
-  // SIGTERM, then the exit status (0 for a clean stop).
-  int stop() {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    reader_.join();
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-  std::vector<Json> log() {
-    std::lock_guard lock(mutex_);
-    std::vector<Json> out;
-    for (const auto& l : lines_) out.push_back(Json::parse(l));
-    return out;
-  }
-
- private:
-  void read_lines(int fd) {
-    std::string partial;
-    char buf[4096];
-    ssize_t n;
-    while ((n = read(fd, buf, sizeof buf)) > 0) {
-      partial.append(buf, static_cast<std::size_t>(n));
-      std::size_t nl;
-      while ((nl = partial.find('\n')) != std::string::npos) {
-        std::lock_guard lock(mutex_);
-        lines_.push_back(partial.substr(0, nl));
-        partial.erase(0, nl + 1);
-        cv_.notify_all();
-      }
-    }
-    close(fd);
-    std::lock_guard lock(mutex_);
-    eof_ = true;
-    cv_.notify_all();
-  }
-
-  pid_t pid_ = -1;
-  std::thread reader_;
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  std::vector<std::string> lines_;
-  bool eof_ = false;
-  std::string url_;
-};
+using test::ServerProcess;
 
 struct Answer {
   int status = 0;
