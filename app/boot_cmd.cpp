@@ -11,6 +11,8 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <vector>
 
 #include "commands.hpp"
 #include "tame/atomic_file.hpp"
@@ -40,21 +42,46 @@ struct Wiped {
 
 int run_boot(const BootOptions& o) {
   // The host reads the header and checks the file against it.
-  std::error_code ec;
-  if (!fs::is_regular_file(o.image, ec)) throw Error(o.image, "is not a regular file");
-  const std::uint64_t size = fs::file_size(o.image, ec);
+  const std::uint64_t size = regular_file_size(o.image, "--image");
   std::ifstream in(o.image, std::ios::binary);
-  if (!in) throw Error(o.image, "cannot open");
+  if (!in) throw Error("--image", fmt::format("'{}' cannot be opened", o.image));
   Bytes raw(kHeaderSize);
   in.read(reinterpret_cast<char*>(raw.data()), static_cast<std::streamsize>(raw.size()));
   raw.resize(static_cast<std::size_t>(in.gcount()));
   const ImageHeader header = ImageHeader::parse(raw);
   check_image_size(header, size);
-  if (!o.dump_messages.empty()) {
-    fs::create_directories(o.dump_messages, ec);
-    if (!fs::is_directory(o.dump_messages, ec)) {
-      throw Error("--dump-messages", fmt::format("cannot create '{}'", o.dump_messages));
+
+  // Every output is made (as a temporary file) or checked before the key is asked for;
+  // all of them appear at the end, or none does. The plaintext is 0600.
+  check_output_file(o.out, "--out");
+  AtomicFile out(o.out, kSecretFilePerms);
+  if (!o.dram_dump.empty()) check_output_file(o.dram_dump, "--dram-dump");
+  bool made_dump_dir = false;
+  std::optional<AtomicFile> m1_file, m2_file;
+  struct RemoveDirOnFailure {
+    const std::string& dir;
+    bool& made;
+    bool done = false;
+    ~RemoveDirOnFailure() {
+      std::error_code ec;
+      if (made && !done) fs::remove(dir, ec);  // only if still empty
     }
+  } dump_dir_guard{o.dump_messages, made_dump_dir};
+  if (!o.dump_messages.empty()) {
+    std::error_code ec;
+    if (fs::exists(o.dump_messages, ec) && !fs::is_directory(o.dump_messages, ec)) {
+      throw Error("--dump-messages", fmt::format("'{}' is not a directory", o.dump_messages));
+    }
+    if (!fs::exists(o.dump_messages, ec)) {
+      made_dump_dir = true;
+      fs::create_directories(o.dump_messages, ec);
+      if (ec) {
+        throw Error("--dump-messages",
+                    fmt::format("'{}' cannot be created: {}", o.dump_messages, ec.message()));
+      }
+    }
+    m1_file.emplace(fs::path(o.dump_messages) / "m1.bin");
+    m2_file.emplace(fs::path(o.dump_messages) / "m2.bin");
   }
 
   // The TA builds M1; the host relays it with the header's AAD and the certificate.
@@ -62,10 +89,10 @@ int run_boot(const BootOptions& o) {
   TrustAnchor ta(files.uds, files.cert_der, os_entropy());
   const M1Bytes m1 = ta.make_m1(header);
   const HeaderAad aad = header.aad();
-  if (!o.dump_messages.empty()) write_file(fs::path(o.dump_messages) / "m1.bin", m1);
+  if (m1_file) m1_file->write(m1);
   const Bytes m2 = ask_key_service(
       o.keyservice, {Bytes(m1.begin(), m1.end()), Bytes(aad.begin(), aad.end()), files.cert_der});
-  if (!o.dump_messages.empty()) write_file(fs::path(o.dump_messages) / "m2.bin", m2);
+  if (m2_file) m2_file->write(m2);
 
   // The TA checks M2 against its M1 and opens C2; then a fresh session key for DRAM.
   Wiped k_img;
@@ -83,7 +110,6 @@ int run_boot(const BootOptions& o) {
   // Every page: block 1 decrypts it, block 2 puts it in DRAM under K_mem, a core reads
   // it back through block 3.
   const bool whole_dram = !o.dram_dump.empty();
-  AtomicFile out(o.out);
   std::uint64_t written = 0;
   {
     Progress bar("booting", !o.quiet);
@@ -106,8 +132,26 @@ int run_boot(const BootOptions& o) {
           bar.update(written, header.payload_length);
         });
   }
-  out.commit();
-  if (whole_dram) memory.dram().dump(o.dram_dump);
+  // The outputs, the plaintext last: if anything before it fails, it never appears, and
+  // if it fails, what appeared before it is taken back.
+  std::vector<fs::path> appeared;
+  try {
+    if (whole_dram) {
+      memory.dram().dump(o.dram_dump);
+      appeared.push_back(o.dram_dump);
+    }
+    for (auto* f : {&m1_file, &m2_file}) {
+      if (!*f) continue;
+      (*f)->commit();
+      appeared.push_back((*f)->target());
+    }
+    out.commit();
+  } catch (...) {
+    std::error_code ec;
+    for (const auto& p : appeared) fs::remove(p, ec);
+    throw;
+  }
+  dump_dir_guard.done = true;
   if (!o.quiet) {
     fmt::print(
         "booted image {}: {} bytes in {} pages, key released by {}, {} line nonces used in "

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "tame/files.hpp"
 #include "tame/image.hpp"
 #include "tame/keyservice.hpp"
 
@@ -50,6 +51,8 @@ void Progress::update(std::uint64_t done, std::uint64_t total) {
 
 int run_seal(const SealOptions& o) {
   const Cipher cipher = cipher_from_name(o.cipher, "--cipher");
+  regular_file_size(o.in, "--in");
+  check_output_file(o.out, "--out");
   const Bytes32 ks_pub = load_ks_public_key(o.ks_pub);
   Sealer sealer(cipher, ks_pub);
   ImageHeader h;

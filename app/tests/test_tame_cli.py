@@ -205,7 +205,11 @@ def group_seal(tmp):
     refused("seal a missing input", ["seal", "--in", f"{tmp}/nothing", "--out", out, "--ks-pub",
                                      f"{ks}/ks-public.pem"], "nothing", out)
     refused("seal a directory", ["seal", "--in", tmp, "--out", out, "--ks-pub", f"{ks}/ks-public.pem"],
-            "not a regular file", out)
+            "--in: '" + tmp + "' is a directory", out)
+    refused("seal into a directory", ["seal", "--in", f"{tmp}/plain", "--out", tmp, "--ks-pub",
+                                      f"{ks}/ks-public.pem"], "--out: '" + tmp + "' is a directory")
+    refused("seal from a device", ["seal", "--in", "/dev/zero", "--out", out, "--ks-pub",
+                                   f"{ks}/ks-public.pem"], "--in: '/dev/zero' is not a regular file", out)
     refused("seal for an Ed25519 key", ["seal", "--in", f"{tmp}/plain", "--out", out, "--ks-pub",
                                         f"{tmp}/ca/ca-cert.pem"], "ca-cert.pem", out)
     openssl("x509", "-in", f"{tmp}/ca/ca-cert.pem", "-pubkey", "-noout", "-out", f"{tmp}/ed.pem")
@@ -263,12 +267,23 @@ def group_boot(tmp):
         refused("boot an image not allowed", ["boot", "--image", f"{tmp}/sealed", "--ta", f"{tmp}/ta",
                                               "--keyservice", server.url, "--out", out], "image-not-allowed", out)
         ok("keyservice", "policy", "--dir", ks, "allow-image", "--image", f"{tmp}/sealed")
+        # Outputs that cannot be made fail before the key is asked for (the decision log
+        # below has no line for them), and leave nothing.
+        boot = ["boot", "--image", f"{tmp}/sealed", "--ta", f"{tmp}/ta", "--keyservice", server.url]
+        refused("boot with a DRAM dump that cannot be made", boot + ["--out", out, "--dram-dump", "/proc/x"],
+                "--dram-dump: '/proc/x' cannot be created", out)
+        refused("boot into a directory", boot + ["--out", tmp], f"--out: '{tmp}' is a directory")
+        refused("boot into a missing folder", boot + ["--out", f"{tmp}/no/such"], "--out: ", f"{tmp}/no")
+        refused("boot onto a device", boot + ["--out", "/dev/null"], "--out: '/dev/null' exists and is not")
+        refused("boot with messages into a file", boot + ["--out", out, "--dump-messages", f"{tmp}/plain"],
+                "--dump-messages", out)
         refused("boot on a CPU model not allowed", ["boot", "--image", f"{tmp}/sealed", "--ta", f"{tmp}/ta2",
                                                     "--keyservice", server.url, "--out", out],
                 "cpu-model-not-allowed", out)
         ok("boot", "--image", f"{tmp}/sealed", "--ta", f"{tmp}/ta", "--keyservice", server.url, "--out", out,
            "--dump-messages", f"{tmp}/msgs", "--dram-dump", f"{tmp}/dram.bin", "--quiet")
         check(open(out, "rb").read() == plain, "tame boot returns the original image")
+        check(os.stat(out).st_mode & 0o777 == 0o600, "the booted plaintext is 0600")
         pages = -(-len(plain) // 4096)
         check(os.path.getsize(f"{tmp}/dram.bin") == pages * 64 * 80, "the DRAM dump holds every line")
         dram = open(f"{tmp}/dram.bin", "rb").read()
@@ -311,8 +326,8 @@ def group_boot(tmp):
           f"the decision log: {decisions}")
     check(open(f"{tmp}/decisions.log").read().count('"decision"') == 4, "--log gets the same lines")
     refused("boot with no key service", ["boot", "--image", f"{tmp}/sealed", "--ta", f"{tmp}/ta",
-                                         "--keyservice", server.url, "--out", f"{tmp}/b3"], "cannot reach",
-            f"{tmp}/b3")
+                                         "--keyservice", server.url, "--out", f"{tmp}/b3"],
+            "cannot reach " + server.url + ": no connection (nothing listens there", f"{tmp}/b3")
     refused("boot with a bad URL", ["boot", "--image", f"{tmp}/sealed", "--ta", f"{tmp}/ta",
                                     "--keyservice", "ftp://x", "--out", f"{tmp}/b4"], "--keyservice", f"{tmp}/b4")
 

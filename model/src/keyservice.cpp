@@ -30,8 +30,7 @@ bool zero_secret(const Error& e) {
 
 Bytes32 init_keyservice_dir(const fs::path& dir) {
   std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (!fs::is_directory(dir, ec)) throw Error(dir.string(), "cannot create the directory");
+  make_private_dir(dir, "--dir");
   for (const char* name : {kKsPrivateFile, kKsPublicFile, kPolicyDbFile}) {
     if (fs::exists(dir / name, ec)) {
       throw Error((dir / name).string(), "already exists; refusing to overwrite it");

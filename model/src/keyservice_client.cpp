@@ -8,6 +8,29 @@
 #include <nlohmann/json.hpp>
 
 namespace tame {
+namespace {
+
+// httplib's error names ("Connection", "Read") read as cut off in a message.
+std::string why(httplib::Error e) {
+  switch (e) {
+    case httplib::Error::Connection:
+      return "no connection (nothing listens there, or the host is unknown)";
+    case httplib::Error::ConnectionTimeout:
+      return "no connection within 5 s";
+    case httplib::Error::Read:
+      return "the connection broke or timed out before the answer came";
+    case httplib::Error::Write:
+      return "the connection broke while the request was sent";
+    case httplib::Error::SSLConnection:
+    case httplib::Error::SSLLoadingCerts:
+    case httplib::Error::SSLServerVerification:
+      return "the TLS connection failed";
+    default:
+      return fmt::format("HTTP client error ({})", httplib::to_string(e));
+  }
+}
+
+}  // namespace
 
 // POSTs the request; the M2 bytes, or a one-line error naming the key service's reason.
 Bytes ask_key_service(const std::string& url, const KeyRequest& request) {
@@ -23,7 +46,7 @@ Bytes ask_key_service(const std::string& url, const KeyRequest& request) {
       client.Post(std::string(kKeyRequestPath), encode_request(request), "application/json");
   if (!res) {
     throw Error("--keyservice",
-                fmt::format("cannot reach {}: {}", url, httplib::to_string(res.error())));
+                fmt::format("cannot reach {}: {}", url, why(res.error())));
   }
   if (res->status != 200) {
     const auto doc = nlohmann::json::parse(res->body, nullptr, false);

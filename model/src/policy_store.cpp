@@ -2,10 +2,16 @@
 // input). WAL journaling lets `tame keyservice policy` write while `serve` reads.
 #include "tame/policy_store.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "tame/certificate.hpp"
 #include "tame/kdf.hpp"
@@ -97,8 +103,25 @@ void SqlitePolicyStore::create(const std::filesystem::path& path) {
   if (std::filesystem::exists(path, ec)) {
     throw Error(path.string(), "already exists; refusing to overwrite the policy store");
   }
-  std::unique_ptr<sqlite3, Closer> db(
-      open_db(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+  // The file is made here, 0600 whatever the umask, and SQLite opens it empty; it gives
+  // the -wal and -shm files the same mode.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0 || ::fchmod(fd, 0600) != 0) {
+    const int err = errno;
+    if (fd >= 0) {
+      ::close(fd);
+      std::filesystem::remove(path, ec);
+    }
+    throw Error(path.string(), fmt::format("cannot create the policy store: {}", std::strerror(err)));
+  }
+  ::close(fd);
+  std::unique_ptr<sqlite3, Closer> db;
+  try {
+    db.reset(open_db(path, SQLITE_OPEN_READWRITE));
+  } catch (...) {
+    std::filesystem::remove(path, ec);
+    throw;
+  }
   char* err = nullptr;
   if (sqlite3_exec(db.get(), "PRAGMA journal_mode = WAL;", nullptr, nullptr, &err) != SQLITE_OK ||
       sqlite3_exec(db.get(), kSchema, nullptr, nullptr, &err) != SQLITE_OK) {
