@@ -44,7 +44,9 @@ regs:
 	@scripts/setup.sh regs
 	scripts/gen_regs.sh
 
-sim: build
+# Only what the flow runs: the tame tool, and tame-sim with the models it simulates.
+sim: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS) --target tame tame-sim
 	@scripts/demo.sh $(BUILD)
 
 # Only tame-bench is built: the bench needs no test binary. The chart runs under Debian's

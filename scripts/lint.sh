@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 mapfile -t files < <(grep -v '^\s*#' rtl/files.f | grep -v '^\s*$')
 # What make synth reads for ECP5: the S-box ROM as a DP16KD instance.
-ecp5_files=("${files[@]/rtl\/aes\/tame_aes_sbox_rom.sv/rtl/fpga/ecp5/tame_aes_sbox_rom.sv}")
+mapfile -t ecp5_files < <(python3 scripts/configs.py files ecp5)
 status=0
 
 # yosys_front_end TOOL LABEL SCRIPT: runs the script; any error or warning fails.
@@ -29,23 +29,9 @@ yosys_front_end() {
   fi
 }
 
-# top and its parameter sets: "TOP [NAME=VALUE ...]"
-configs=(
-  "tame_ctr_crypt"
-  "tame_ctr_crypt SboxImpl=1"
-  "tame_ctr_crypt SboxImpl=2"
-  "tame_ctr_crypt SboxImpl=3 MaxKeyBits=128"
-  "tame_ctr_crypt MaxKeyBits=128"
-  "tame_line_crypt Lanes=1"
-  "tame_line_crypt Lanes=2"
-  "tame_line_crypt Lanes=4"
-  "tame_line_crypt Lanes=4 SboxImpl=2"
-  "tame_mem_path Cores=2"
-  "tame_mem_path Cores=4 SboxImpl=1 MaxKeyBits=128"
-  "tame_ctr_drbg"
-  "tame_ta_keyctrl"
-  "tame_top Cores=2"
-)
+# Every configuration in rtl/configs.json: "TOP [NAME=VALUE ...]".
+mapfile -t configs < <(python3 scripts/configs.py lint)
+[ ${#configs[@]} -gt 0 ] || { echo "lint: no configurations in rtl/configs.json"; exit 1; }
 
 for cfg in "${configs[@]}"; do
   read -r top params <<<"$cfg"
@@ -65,6 +51,9 @@ for cfg in "${configs[@]}"; do
   yosys_front_end yosys "yosys 0.23 (ECP5 files) $cfg" "$ecp5_script"
 done
 
+# Every register that can hold key material carries the mark the secret inspection reads.
+python3 scripts/check_secret_marks.py || status=1
+
 # The tower-field S-box constants must be the ones the generator derives.
 if python3 scripts/gen_sbox_gf.py --check rtl/aes/tame_aes_sbox_gf.sv >/dev/null; then
   echo "lint: S-box tower-field constants: match scripts/gen_sbox_gf.py"
@@ -72,13 +61,18 @@ else
   echo "lint: S-box tower-field constants differ from scripts/gen_sbox_gf.py"; status=1
 fi
 
-# The generated register block and header must be what the SystemRDL gives today.
+# The generated register block, header and contract files must be what the SystemRDL gives today.
 scratch=$(mktemp -d)
-if scripts/gen_regs.sh --no-html "$scratch" >/dev/null 2>&1 &&
-   diff -r "$scratch/rtl/ta/gen" rtl/ta/gen >/dev/null; then
-  echo "lint: rtl/ta/gen matches rtl/ta/rdl/tame_ta_regs.rdl (PeakRDL)"
+generated=(rtl/ta/gen model/include/tame/contract.hpp scripts/tame_contract.py docs/ta-registers.md)
+stale=("${generated[@]}")
+if scripts/gen_regs.sh --no-html "$scratch" >/dev/null 2>&1; then
+  stale=()
+  for g in "${generated[@]}"; do diff -r "$scratch/$g" "$g" >/dev/null || stale+=("$g"); done
+fi
+if [ ${#stale[@]} -eq 0 ]; then
+  echo "lint: rtl/ta/gen and the contract files match rtl/ta/rdl/tame_ta_regs.rdl (PeakRDL, gen_contract.py)"
 else
-  echo "lint: rtl/ta/gen differs from what scripts/gen_regs.sh makes of the SystemRDL: run make regs"; status=1
+  echo "lint: ${stale[*]} differ from what scripts/gen_regs.sh makes of the SystemRDL: run make regs"; status=1
 fi
 rm -rf "$scratch"
 

@@ -33,8 +33,6 @@ REPO = Path(__file__).resolve().parent.parent
 ECP5_ARGS = ["--85k", "--package", "CABGA381", "--speed", "8"]
 ECP5_PART = "LFE5U-85F-8BG381"
 XC7_PART = "xc7a200t"
-# Portable RTL files that the ECP5 flow replaces with a build of its own.
-ECP5_SWAP = {"rtl/aes/tame_aes_sbox_rom.sv": "rtl/fpga/ecp5/tame_aes_sbox_rom.sv"}
 # Capacity of the xc7a200t (Xilinx DS180: 33,650 slices), for the "fits" estimate.
 XC7_CAPACITY = {"lut": 134600, "ff": 269200, "ramb36": 365, "dsp": 740}
 
@@ -59,45 +57,17 @@ class Design:
         return f"{self.top} {ps}".strip()
 
 
-# Each AES lane yields one 128-bit block per clock, so bits per clock is 128 x lanes:
-# 128 for the CTR block, 512 x Lanes / 4 for the line crypt block, and for the memory
-# path and the top the sum over their crypt blocks (the top: block 1, DramLanes, and
-# Cores x Lanes; the trust anchor's iterative AES is not a lane).
-DESIGNS = [
-    Design("ctr_aes128_rom", "tame_ctr_crypt", {"MaxKeyBits": 128, "SboxImpl": 0}, 1,
-           "one AES-CTR lane (block 1), AES-128 only, S-boxes in EBR"),
-    Design("ctr_aes256_rom", "tame_ctr_crypt", {"MaxKeyBits": 256, "SboxImpl": 0}, 1,
-           "one AES-CTR lane (block 1), AES-128 and AES-256, S-boxes in EBR"),
-    Design("ctr_aes128_rom2", "tame_ctr_crypt", {"MaxKeyBits": 128, "SboxImpl": 2}, 1,
-           "one AES-CTR lane, AES-128 only, S-boxes in EBR with the output register "
-           "(two stages per round)"),
-    Design("ctr_aes256_rom2", "tame_ctr_crypt", {"MaxKeyBits": 256, "SboxImpl": 2}, 1,
-           "one AES-CTR lane, AES-128 and AES-256, S-boxes in EBR with the output "
-           "register (two stages per round)", default=False),
-    Design("ctr_aes128_rom3", "tame_ctr_crypt", {"MaxKeyBits": 128, "SboxImpl": 4}, 1,
-           "one AES-CTR lane, AES-128 only, S-boxes in EBR with the output register and "
-           "a register after AddRoundKey (three stages per round)"),
-    Design("ctr_aes256_rom3", "tame_ctr_crypt", {"MaxKeyBits": 256, "SboxImpl": 4}, 1,
-           "one AES-CTR lane, AES-128 and AES-256, three stages per round as "
-           "ctr_aes128_rom3"),
-    Design("ctr_aes128_logic", "tame_ctr_crypt", {"MaxKeyBits": 128, "SboxImpl": 1}, 1,
-           "one AES-CTR lane, AES-128 only, S-boxes in logic (tower field)"),
-    Design("ctr_aes128_logic2", "tame_ctr_crypt", {"MaxKeyBits": 128, "SboxImpl": 3}, 1,
-           "one AES-CTR lane, AES-128 only, S-boxes in logic with a register before "
-           "them too (two stages per round)"),
-    Design("ctr_aes256_logic", "tame_ctr_crypt", {"MaxKeyBits": 256, "SboxImpl": 1}, 1,
-           "one AES-CTR lane, AES-128 and AES-256, S-boxes in logic (tower field)",
-           default=False),
-    Design("line_l1", "tame_line_crypt", {"Lanes": 1}, 1,
-           "line crypt block (block 2/3 core), 1 AES-256 lane, default round build"),
-    Design("line_l4", "tame_line_crypt", {"Lanes": 4}, 4,
-           "line crypt block, 4 AES-256 lanes (a line per clock), default round build"),
-    Design("top_c2", "tame_top", {"Cores": 2}, 1 + 1 + 2 * 4,
-           "the full top: trust anchor, block 1, block 2 (1 lane), 2 x block 3 (4 lanes)"),
-    Design("mem_path_c2", "tame_mem_path", {"Cores": 2}, 1 + 2 * 4,
-           "the memory path alone: block 2 (1 lane) + 2 x block 3 (4 lanes each)",
-           default=False),
-]
+# The designs are the entries of rtl/configs.json that have "synth". Each AES lane
+# yields one 128-bit block per clock, so bits per clock is 128 x lanes: 128 for the CTR
+# block, 512 x Lanes / 4 for the line crypt block, and for the memory path and the top
+# the sum over their crypt blocks (the top: block 1, DramLanes, and Cores x Lanes; the
+# trust anchor's iterative AES is not a lane).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import configs  # noqa: E402  (scripts/configs.py, beside this file)
+
+DESIGNS = [Design(c["synth"]["name"], c["top"], c["params"], c["synth"]["lanes"],
+                  c["synth"]["what"], c["synth"].get("default", True))
+           for c in configs.load() if "synth" in c]
 
 
 # --------------------------------------------------------------------------- tools
@@ -530,13 +500,12 @@ def main():
         return 2
 
     rtl_root = Path(args.rtl_root).resolve()
-    flist = [l.strip() for l in (rtl_root / "rtl" / "files.f").read_text().splitlines()
-             if l.strip() and not l.strip().startswith("#")]
     # ECP5 reads the S-box ROM as a DP16KD instance (Yosys 0.23 would not put the
     # output register of SboxRomReg into the block RAM); the Xilinx estimate reads the
     # portable RTL, as any other tool would.
-    files = {"portable": [rtl_root / f for f in flist],
-             "ecp5": [rtl_root / ECP5_SWAP.get(f, f) for f in flist]}
+    # (the swap is rtl/configs.json's vendor_builds).
+    files = {"portable": [rtl_root / f for f in configs.rtl_files(root=rtl_root)],
+             "ecp5": [rtl_root / f for f in configs.rtl_files("ecp5", root=rtl_root)]}
     absent = [str(f) for f in files["portable"] + files["ecp5"] if not f.exists()]
     if absent:
         print(f"synth: missing RTL files: {', '.join(absent)}", file=sys.stderr)

@@ -1,7 +1,9 @@
-// Looks inside a Verilated model for key material: every signal whose name says it holds
-// a key, a round key, DRBG state or a staged key, with its value. Needs the model built
-// with --public-flat-rw (the symbol table). Used by the tests that must show zeroize and
-// reset leave no key behind, by looking, not by trusting the design.
+// Looks inside a Verilated model for key material, by looking rather than by trusting the
+// design. Every RTL signal that can hold key material carries the mark
+// /*verilator public_flat_rd*/ at its declaration (docs/conventions.md; make lint checks
+// the marks), which puts it, and nothing else, in the model's symbol table. So a new or
+// renamed key register is inspected without anyone editing a test, and no model needs
+// --public-flat-rw. Used by the tests that must show zeroize and reset leave no key.
 #pragma once
 
 #include <string>
@@ -16,9 +18,7 @@ struct SecretSignal {
   bool zero;          // every bit of it (all array entries included) is zero
 };
 
-// The signals that hold secrets, by name: key-slot RAMs, the expanders' key words, load
-// staging, the DRBG's Key, V and working values, the iterative AES's round keys, drawn
-// DRBG output, and the staged image key (tame_top's disk_key wire).
+// Every marked signal of every instance, with whether it is all zero.
 std::vector<SecretSignal> secret_signals(const VerilatedContext& ctx);
 
 }  // namespace tame::sim
