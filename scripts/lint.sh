@@ -72,13 +72,18 @@ else
   echo "lint: S-box tower-field constants differ from scripts/gen_sbox_gf.py"; status=1
 fi
 
-# The generated register block and header must be what the SystemRDL gives today.
+# The generated register block, header and contract files must be what the SystemRDL gives today.
 scratch=$(mktemp -d)
-if scripts/gen_regs.sh --no-html "$scratch" >/dev/null 2>&1 &&
-   diff -r "$scratch/rtl/ta/gen" rtl/ta/gen >/dev/null; then
-  echo "lint: rtl/ta/gen matches rtl/ta/rdl/tame_ta_regs.rdl (PeakRDL)"
+generated=(rtl/ta/gen model/include/tame/contract.hpp scripts/tame_contract.py docs/ta-registers.md)
+stale=("${generated[@]}")
+if scripts/gen_regs.sh --no-html "$scratch" >/dev/null 2>&1; then
+  stale=()
+  for g in "${generated[@]}"; do diff -r "$scratch/$g" "$g" >/dev/null || stale+=("$g"); done
+fi
+if [ ${#stale[@]} -eq 0 ]; then
+  echo "lint: rtl/ta/gen and the contract files match rtl/ta/rdl/tame_ta_regs.rdl (PeakRDL, gen_contract.py)"
 else
-  echo "lint: rtl/ta/gen differs from what scripts/gen_regs.sh makes of the SystemRDL: run make regs"; status=1
+  echo "lint: ${stale[*]} differ from what scripts/gen_regs.sh makes of the SystemRDL: run make regs"; status=1
 fi
 rm -rf "$scratch"
 
