@@ -48,7 +48,7 @@ struct ServeOptions {
   std::string dir, listen, log;
   int threads = 8;
   // The front end's limits (docs/keyservice.md); the body limit is the protocol's 64 KiB.
-  int max_connections = 64;
+  int max_connections = 256;
   int max_header_bytes = 8192;
   int header_timeout_ms = 5000;
   int body_timeout_ms = 10000;
