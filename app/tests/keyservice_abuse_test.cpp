@@ -454,7 +454,7 @@ TEST_F(KeyServiceAbuse, RefusesFilesOthersCanWrite) {
     const int rc = pclose(f);
     fs::permissions(p, before, fs::perm_options::replace);
     EXPECT_NE(rc, 0);
-    EXPECT_NE(out.find(fmt::format("tame: {}: is writable by group or others", p.string())),
+    EXPECT_NE(out.find(fmt::format("tame: --dir: {}: is writable by group or others", p.string())),
               std::string::npos)
         << out;
   }

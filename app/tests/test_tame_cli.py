@@ -5,7 +5,7 @@ that share no code with it: `openssl verify`, `openssl x509 -text`, `openssl pke
 ks-private.pem and C2 under the TA's key. Every bad input gives one line on stderr, a
 non-zero exit and no output file.
 Usage: test_tame_cli.py TAME GROUP [SEED]
-  GROUP: manufacture, seal, boot, signals, umask or hex"""
+  GROUP: manufacture, seal, boot, signals, umask, hex or crash"""
 import hashlib
 import json
 import os
@@ -485,9 +485,57 @@ def group_hex(tmp):
             "image id: not a hex digit 'g' at position 0")
 
 
+def group_crash(tmp):
+    """kill -9 of the service in the middle of boots, and of policy commands in the middle
+    of their writes, then a restart: the store passes SQLite's integrity check, keeps what
+    was committed, and boots work."""
+    import sqlite3
+    setup_world(tmp)
+    ks = f"{tmp}/ks"
+    plain = os.urandom(200000)
+    open(f"{tmp}/plain", "wb").write(plain)
+    ok("seal", "--in", f"{tmp}/plain", "--out", f"{tmp}/sealed", "--ks-pub", f"{ks}/ks-public.pem", "--quiet")
+    for args in (["allow-ca", f"{tmp}/ca/ca-cert.pem"], ["allow-cpu-model", "acme-x1"],
+                 ["allow-image", "--image", f"{tmp}/sealed"]):
+        ok("keyservice", "policy", "--dir", ks, *args)
+    boot = ["boot", "--image", f"{tmp}/sealed", "--ta", f"{tmp}/ta", "--out", f"{tmp}/booted", "--quiet"]
+    for round in range(3):
+        server = Server(ks, f"{tmp}/decisions.log")
+        boots = [subprocess.Popen([tame, *boot[:-3], "--out", f"{tmp}/b{round}-{i}", "--quiet",
+                                   "--keyservice", server.url], stderr=subprocess.DEVNULL) for i in range(4)]
+        writers = [subprocess.Popen([tame, "keyservice", "policy", "--dir", ks, "allow-image",
+                                     os.urandom(32).hex(), "--note", f"crash {round} {i}"],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for i in range(8)]
+        time.sleep(rng.uniform(0.0, 0.05))
+        server.proc.kill()  # SIGKILL, this child only
+        server.proc.wait()
+        for w in writers[::2]:
+            w.kill()
+        for p in boots + writers:
+            p.wait()
+        for i in range(4):  # a boot that lost its key service left no output
+            out = f"{tmp}/b{round}-{i}"
+            check(not os.path.exists(out) or open(out, "rb").read() == plain, f"crash round {round}: boot {i}")
+            check(not [f for f in os.listdir(tmp) if f.startswith(f"b{round}-{i}.partial")],
+                  f"crash round {round}: boot {i} left a temporary file")
+        db = sqlite3.connect(f"{ks}/policy.db")
+        check(db.execute("PRAGMA integrity_check").fetchone()[0] == "ok", f"crash round {round}: integrity")
+        db.close()
+        server = Server(ks, f"{tmp}/decisions.log")
+        try:
+            ok(*boot[:-3], "--out", f"{tmp}/after{round}", "--keyservice", server.url, "--quiet")
+            check(open(f"{tmp}/after{round}", "rb").read() == plain, f"crash round {round}: boot after restart")
+        finally:
+            server.stop()
+    listing = json.loads(ok("keyservice", "policy", "--dir", ks, "list", "--json"))
+    check(listing["cas"] and listing["cpu_models"] and
+          any(i["image_id"] == open(f"{tmp}/sealed", "rb").read()[32:64].hex() for i in listing["images"]),
+          "the policy committed before the crashes is all there")
+
+
 with tempfile.TemporaryDirectory() as tmp:
     {"manufacture": group_manufacture, "seal": group_seal, "boot": group_boot, "signals": group_signals,
-     "umask": group_umask, "hex": group_hex}[group](tmp)
+     "umask": group_umask, "hex": group_hex, "crash": group_crash}[group](tmp)
 
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
