@@ -48,8 +48,11 @@ int run_boot(const BootOptions& o) {
   Bytes raw(kHeaderSize);
   in.read(reinterpret_cast<char*>(raw.data()), static_cast<std::streamsize>(raw.size()));
   raw.resize(static_cast<std::size_t>(in.gcount()));
-  const ImageHeader header = ImageHeader::parse(raw);
-  check_image_size(header, size);
+  const ImageHeader header = for_option("--image", [&] {
+    const ImageHeader h = ImageHeader::parse(raw);
+    check_image_size(h, size);
+    return h;
+  });
 
   // Every output is made (as a temporary file) or checked before the key is asked for;
   // all of them appear at the end, or none does. The plaintext is 0600.
@@ -85,7 +88,7 @@ int run_boot(const BootOptions& o) {
   }
 
   // The TA builds M1; the host relays it with the header's AAD and the certificate.
-  const TaFiles files = load_ta(o.ta);
+  const TaFiles files = for_option("--ta", [&] { return load_ta(o.ta); });
   TrustAnchor ta(files.uds, files.cert_der, os_entropy());
   const M1Bytes m1 = ta.make_m1(header);
   const HeaderAad aad = header.aad();

@@ -6,6 +6,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+
+#include "tame/bytes.hpp"
 
 namespace tame::app {
 
@@ -48,7 +51,7 @@ struct ServeOptions {
   std::string dir, listen, log;
   int threads = 8;
   // The front end's limits (docs/keyservice.md); the body limit is the protocol's 64 KiB.
-  int max_connections = 64;
+  int max_connections = 256;
   int max_header_bytes = 8192;
   int header_timeout_ms = 5000;
   int body_timeout_ms = 10000;
@@ -61,6 +64,18 @@ struct BootOptions {
   bool quiet = false;
 };
 int run_boot(const BootOptions& o);
+
+// Runs f; a tame::Error from it is put under the option that named the file, so every
+// error reads "tame: --option: reason" ("--ks-pub: k.pem: does not exist").
+template <typename F>
+auto for_option(std::string_view option, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const Error& e) {
+    if (std::string_view(e.what()).starts_with(option)) throw;
+    throw Error(option, e.what());
+  }
+}
 
 // Progress on stderr, only when stderr is a terminal: "label  42%  1.2 GiB / 2.9 GiB".
 class Progress {

@@ -34,6 +34,9 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kRecvChunk = 16 * 1024;
 constexpr std::size_t kMaxChunkLine = 1024;
+// After a refusal the rest of the request is read and dropped for a while, so that the
+// client sees the answer rather than a reset; at most this much, then close.
+constexpr std::size_t kMaxLingerBytes = 1 << 20;
 constexpr int kTickMs = 50;
 
 // Tags in epoll_event.data.u64 below this are not connections.
@@ -135,6 +138,7 @@ struct Conn {
   HttpRequest req;
   std::uint64_t body_left = 0;  // Content-Length or the current chunk
   std::size_t trailer_bytes = 0;
+  std::size_t linger_bytes = 0;
   bool close_after = false;
   bool served_any = false;
   std::string out;
@@ -260,6 +264,7 @@ struct HttpServer::Impl {
     if (c.close_after) {
       shutdown(c.fd, SHUT_WR);
       c.state = State::kLinger;
+      c.linger_bytes = 0;
       c.deadline = Clock::now() + limits.linger;
       set_events(id, c, EPOLLIN);
       return;
@@ -518,7 +523,11 @@ struct HttpServer::Impl {
         if (errno == EINTR) continue;
         return drop(id);
       }
-      if (c.state == State::kLinger) continue;  // dropped unread
+      if (c.state == State::kLinger) {  // dropped unread
+        c.linger_bytes += static_cast<std::size_t>(n);
+        if (c.linger_bytes > kMaxLingerBytes) return drop(id);
+        continue;
+      }
       c.in.append(buf, static_cast<std::size_t>(n));
       parse(id, c);
       auto it = conns.find(id);

@@ -21,7 +21,7 @@
 namespace tame::app {
 
 struct HttpLimits {
-  std::size_t max_connections = 64;
+  std::size_t max_connections = 256;
   std::size_t max_header_bytes = 8 * 1024;  // request line, headers and chunk trailers
   std::size_t max_body_bytes = 64 * 1024;   // after chunked decoding
   std::chrono::milliseconds header_timeout{5000};  // first byte of a request to its blank line

@@ -53,13 +53,16 @@ int run_seal(const SealOptions& o) {
   const Cipher cipher = cipher_from_name(o.cipher, "--cipher");
   regular_file_size(o.in, "--in");
   check_output_file(o.out, "--out");
-  const Bytes32 ks_pub = load_ks_public_key(o.ks_pub);
+  const Bytes32 ks_pub = for_option("--ks-pub", [&] { return load_ks_public_key(o.ks_pub); });
   Sealer sealer(cipher, ks_pub);
   ImageHeader h;
   {
     Progress bar("sealing", true);
-    h = sealer.seal_file(
-        o.in, o.out, [&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
+    h = for_option("--in", [&] {
+      return sealer.seal_file(o.in, o.out, [&bar](std::uint64_t done, std::uint64_t total) {
+        bar.update(done, total);
+      });
+    });
   }
   if (!o.quiet) {
     fmt::print("sealed {} ({} bytes, {} pages, {}) for key service {}: image_id {}\n", o.out,

@@ -76,7 +76,8 @@ int run_keyservice_init(const std::string& dir) {
 }
 
 int run_policy(const PolicyOptions& o) {
-  SqlitePolicyStore store(std::filesystem::path(o.dir) / kPolicyDbFile);
+  SqlitePolicyStore store = for_option(
+      "--dir", [&] { return SqlitePolicyStore(std::filesystem::path(o.dir) / kPolicyDbFile); });
   const std::string& a = o.action;
   if (a == "allow-ca") {
     const std::string fp = store.allow_ca(read_text_file(o.value, 64 * 1024));

@@ -124,11 +124,13 @@ void check_not_writable_by_others(const std::filesystem::path& file) {
 int run_serve(const ServeOptions& o) {
   const Listen listen = parse_listen(o.listen);
   const std::filesystem::path dir = o.dir;
-  check_not_writable_by_others(dir);
-  check_not_writable_by_others(dir / kPolicyDbFile);
-  check_not_writable_by_others(dir / kKsPrivateFile);
-  SqlitePolicyStore store(dir / kPolicyDbFile);
-  const KeyService service(load_ks_private_key(dir), store);
+  for_option("--dir", [&] {
+    check_not_writable_by_others(dir);
+    check_not_writable_by_others(dir / kPolicyDbFile);
+    check_not_writable_by_others(dir / kKsPrivateFile);
+  });
+  SqlitePolicyStore store = for_option("--dir", [&] { return SqlitePolicyStore(dir / kPolicyDbFile); });
+  const KeyService service(for_option("--dir", [&] { return load_ks_private_key(dir); }), store);
   DecisionLog log(o.log);
 
   HttpLimits limits;

@@ -1,4 +1,5 @@
 rtl/tame_pkg.sv
+rtl/ta/gen/tame_contract_pkg.sv
 rtl/common/tame_fifo.sv
 rtl/common/tame_key_slot_ram.sv
 rtl/aes/tame_aes_sbox_gf.sv

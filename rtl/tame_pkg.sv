@@ -1,4 +1,6 @@
-// Types and constants shared by every TAME block.
+// Types and constants shared by every TAME block, inside the hardware. What software
+// must agree on (port widths, slot count, page and line geometry, the trust anchor's
+// command and error codes) is in tame_contract_pkg, generated from the SystemRDL.
 // Referenced as tame_pkg::name everywhere: Yosys does not accept "import tame_pkg::*".
 package tame_pkg;
 

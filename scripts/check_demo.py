@@ -11,6 +11,8 @@ import subprocess
 import sys
 import tempfile
 
+from tame_contract import DRAM_RECORD_BYTES, LINE_BYTES, LINE_SHIFT, PAGE_BYTES
+
 demo = sys.argv[1]
 failed = 0
 
@@ -30,19 +32,20 @@ k_img, k_mem = secrets["k_img"], secrets["k_mem"]
 page0 = int(secrets["page0_addr"], 16)
 plain = open(f"{demo}/plain.img", "rb").read()
 sealed = open(f"{demo}/vm.tame", "rb").read()
-header, payload = sealed[:4096], sealed[4096:]
+header, payload = sealed[:PAGE_BYTES], sealed[PAGE_BYTES:]   # the header fills the first page
 cipher = {1: "-aes-128-ctr", 2: "-aes-256-ctr"}[int.from_bytes(header[10:12], "big")]
 nonce = header[24:32].hex()
-padded = plain + bytes(-len(plain) % 4096)
+padded = plain + bytes(-len(plain) % PAGE_BYTES)
 
 r = openssl("enc", cipher, "-K", k_img, "-iv", nonce + "00" * 8, "-nopad", data=padded)
 report(r.returncode == 0 and r.stdout == payload, f"sealed payload equals openssl enc {cipher} of plain.img under k_img")
 
 dram = open(f"{demo}/dram.bin", "rb").read()
-records = [dram[i:i + 80] for i in range(0, len(dram), 80)]
+records = [dram[i:i + DRAM_RECORD_BYTES] for i in range(0, len(dram), DRAM_RECORD_BYTES)]
 addrs = [int.from_bytes(r[:8], "big") for r in records]
 nonces = [int.from_bytes(r[8:16], "big") for r in records]
-report(len(dram) % 80 == 0 and len(records) == len(padded) // 64, f"dram.bin holds {len(records)} 80-byte records, one per line")
+report(len(dram) % DRAM_RECORD_BYTES == 0 and len(records) == len(padded) // LINE_BYTES,
+       f"dram.bin holds {len(records)} {DRAM_RECORD_BYTES}-byte records, one per line")
 report(addrs == sorted(addrs) and len(set(addrs)) == len(addrs), "records sorted by address, each address once")
 report(len(set(nonces)) == len(nonces), "no nonce used twice")
 # One openssl process per record is slow (about 5 ms each): openssl enc checks 256
@@ -53,14 +56,14 @@ mem_cipher = "-aes-256-ctr" if len(k_mem) == 64 else "-aes-128-ctr"
 
 
 def line_ok(rec, a, n, use_openssl):
-    iv = f"{n:016x}{a >> 6:014x}00"
+    iv = f"{n:016x}{a >> LINE_SHIFT:014x}00"
     if use_openssl:
         out = openssl("enc", mem_cipher, "-K", k_mem, "-iv", iv, "-nopad", data=rec[16:]).stdout
     else:
         dec = Cipher(algorithms.AES(bytes.fromhex(k_mem)), modes.CTR(bytes.fromhex(iv))).decryptor()
         out = dec.update(rec[16:]) + dec.finalize()
     off = a - page0
-    return off >= 0 and out == padded[off:off + 64]
+    return off >= 0 and out == padded[off:off + LINE_BYTES]
 
 
 step = max(1, len(records) // 256)

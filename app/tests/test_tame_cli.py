@@ -4,15 +4,18 @@ that share no code with it: `openssl verify`, `openssl x509 -text`, `openssl pke
 `openssl enc`, and an independent HPKE implementation (pyhpke) that opens C1 under
 ks-private.pem and C2 under the TA's key. Every bad input gives one line on stderr, a
 non-zero exit and no output file.
-Usage: test_tame_cli.py TAME GROUP [SEED]   GROUP: manufacture, seal or boot"""
+Usage: test_tame_cli.py TAME GROUP [SEED]
+  GROUP: manufacture, seal, boot, signals, umask, hex or crash"""
 import hashlib
 import json
 import os
 import random
 import re
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import x25519
@@ -332,8 +335,207 @@ def group_boot(tmp):
                                     "--keyservice", "ftp://x", "--out", f"{tmp}/b4"], "--keyservice", f"{tmp}/b4")
 
 
+def no_leftovers(d, keep, what):
+    """Nothing in folder d but the names in keep: no output, no .partial-* file."""
+    left = sorted(set(os.listdir(d)) - set(keep))
+    check(not left, f"{what}: left behind {left}")
+
+
+def interrupt(args, watch, sig, at_bytes, what):
+    """Starts `tame args`, waits until a file starting with `watch` (its temporary output)
+    holds at least at_bytes, and sends sig: a chosen point of the work. True if the signal
+    came while the command ran; the command must then die of it."""
+    proc = subprocess.Popen([tame, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    d, base = os.path.split(watch)
+    t0 = time.monotonic()
+    while proc.poll() is None and time.monotonic() - t0 < 60:
+        sizes = []
+        for f in os.listdir(d):
+            if f.startswith(base):
+                try:
+                    sizes.append(os.path.getsize(os.path.join(d, f)))
+                except OSError:
+                    pass
+        if sizes and max(sizes) >= at_bytes:
+            break
+        time.sleep(0.001)
+    if proc.poll() is not None:
+        proc.wait()
+        return False
+    proc.send_signal(sig)
+    proc.wait(timeout=30)
+    check(proc.returncode in (-sig, 0), f"{what}: exit {proc.returncode}, want death by signal {sig}")
+    return proc.returncode == -sig
+
+
+def group_signals(tmp):
+    """SIGINT and SIGTERM at random points of tame seal and tame boot leave no file."""
+    setup_world(tmp)
+    ks = f"{tmp}/ks"
+    work = f"{tmp}/work"
+    os.mkdir(work)
+    big = f"{tmp}/big.raw"
+    with open(big, "wb") as f:  # 256 MiB, mostly sparse: sealing it takes about 2 s
+        f.write(os.urandom(1 << 20))
+        f.truncate(256 << 20)
+    seal = ["seal", "--in", big, "--out", f"{work}/sealed", "--ks-pub", f"{ks}/ks-public.pem", "--quiet"]
+    hits = 0
+    for i in range(6):
+        sig = (signal.SIGINT, signal.SIGTERM)[i % 2]
+        at = 0 if i == 0 else rng.randrange(256 << 20)
+        delay = at / (1 << 20)  # MiB written when the signal is sent
+        if interrupt(seal, f"{work}/sealed.partial-", sig, at, f"seal, signal {sig} at {delay:.0f} MiB"):
+            hits += 1
+            done = os.path.exists(f"{work}/sealed")  # a signal after the rename
+            no_leftovers(work, ["sealed"] if done else [], f"seal interrupted by signal {sig} at {delay:.0f} MiB")
+        else:  # it finished first: its output, and nothing else
+            no_leftovers(work, ["sealed"], f"seal finished before signal {sig} at {delay:.0f} MiB")
+        for f in os.listdir(work):
+            os.remove(os.path.join(work, f))
+    print(f"seal of 256 MiB: {hits} of 6 signals landed while it ran")
+    check(hits >= 3, f"signals landed inside seal {hits} times of 6")
+
+    # A 24 MiB image to boot, allowed by a running key service.
+    plain = f"{tmp}/plain"
+    with open(plain, "wb") as f:
+        f.write(os.urandom(24 << 20))
+    ok("seal", "--in", plain, "--out", f"{tmp}/sealed", "--ks-pub", f"{ks}/ks-public.pem", "--quiet")
+    for args in (["allow-ca", f"{tmp}/ca/ca-cert.pem"], ["allow-cpu-model", "acme-x1"],
+                 ["allow-image", "--image", f"{tmp}/sealed"]):
+        ok("keyservice", "policy", "--dir", ks, *args)
+    server = Server(ks, f"{tmp}/decisions.log")
+    hits = 0
+    try:
+        boot = ["boot", "--image", f"{tmp}/sealed", "--ta", f"{tmp}/ta", "--keyservice", server.url,
+                "--out", f"{work}/booted", "--dram-dump", f"{work}/dram.bin", "--dump-messages",
+                f"{work}/msgs", "--quiet"]
+        for i in range(6):
+            subprocess.run(["rm", "-rf", work])
+            os.mkdir(work)
+            sig = (signal.SIGINT, signal.SIGTERM)[i % 2]
+            # The first signal comes as soon as the output exists: before the key request.
+            at = 0 if i == 0 else rng.randrange(24 << 20)
+            delay = at / (1 << 20)
+            if interrupt(boot, f"{work}/booted.partial-", sig, at, f"boot, signal {sig} at {delay:.1f} MiB"):
+                hits += 1
+                # The messages folder is made at the start; a signal leaves it, empty.
+                if os.path.isdir(f"{work}/msgs") and not os.path.exists(f"{work}/booted"):
+                    no_leftovers(f"{work}/msgs", [], f"boot messages after signal {sig} at {delay:.1f} MiB")
+                # Either nothing, or (a signal after the last rename) every output, whole.
+                done = os.path.exists(f"{work}/booted")
+                if done:
+                    check(open(f"{work}/booted", "rb").read() == open(plain, "rb").read(),
+                          f"boot signalled after it finished: the output is whole")
+                no_leftovers(work, ["msgs"] + (["booted", "dram.bin"] if done else []),
+                             f"boot interrupted by signal {sig} at {delay:.1f} MiB")
+            else:
+                no_leftovers(work, ["msgs", "booted", "dram.bin"], f"boot finished before signal {sig}")
+                check(open(f"{work}/booted", "rb").read() == open(plain, "rb").read(), "boot output whole")
+        print(f"boot of 24 MiB: {hits} of 6 signals landed while it ran")
+        check(hits >= 3, f"signals landed inside boot {hits} times of 6")
+    finally:
+        server.stop()
+
+
+def group_umask(tmp):
+    """Under umask 000 every file and folder still gets its explicit mode, and the key
+    service starts on what init made."""
+    os.umask(0)
+    setup_world(tmp)
+    ks = f"{tmp}/ks"
+    open(f"{tmp}/plain", "wb").write(os.urandom(10000))
+    ok("seal", "--in", f"{tmp}/plain", "--out", f"{tmp}/sealed", "--ks-pub", f"{ks}/ks-public.pem", "--quiet")
+    for args in (["allow-ca", f"{tmp}/ca/ca-cert.pem"], ["allow-cpu-model", "acme-x1"],
+                 ["allow-image", "--image", f"{tmp}/sealed"]):
+        ok("keyservice", "policy", "--dir", ks, *args)
+    want = {"ca": 0o700, "ta": 0o700, "ks": 0o700,
+            "ca/ca-key.pem": 0o600, "ca/ca-cert.pem": 0o644,
+            "ta/uds.bin": 0o600, "ta/ta-cert.pem": 0o644, "ta/ca-cert.pem": 0o644, "ta/ta.json": 0o644,
+            "ks/ks-private.pem": 0o600, "ks/ks-public.pem": 0o644, "ks/policy.db": 0o600,
+            "sealed": 0o644}
+    server = Server(ks, f"{tmp}/ks/decisions.log")
+    try:
+        ok("boot", "--image", f"{tmp}/sealed", "--ta", f"{tmp}/ta", "--keyservice", server.url,
+           "--out", f"{tmp}/booted", "--dump-messages", f"{tmp}/msgs", "--quiet")
+        want.update({"booted": 0o600, "msgs/m1.bin": 0o644, "msgs/m2.bin": 0o644})
+    finally:
+        server.stop()
+    for name, m in want.items():
+        check(mode(f"{tmp}/{name}") == m, f"umask 000: {name} is {oct(mode(f'{tmp}/{name}'))}, want {oct(m)}")
+    for name in os.listdir(ks):  # SQLite's -wal and -shm, the log
+        check(mode(f"{ks}/{name}") & 0o022 == 0, f"umask 000: ks/{name} is {oct(mode(f'{ks}/{name}'))}")
+    os.chmod(f"{ks}/policy.db", 0o666)
+    refused("serve on a store others can write", ["keyservice", "serve", "--dir", ks, "--listen", "127.0.0.1:0"],
+            f"{ks}/policy.db: is writable by group or others")
+
+
+def group_hex(tmp):
+    """One hex parser: odd lengths, stray characters and wrong sizes are refused with the
+    option's name."""
+    ok("manufacture", "ca", "--dir", f"{tmp}/ca", "--manufacturer", "Acme Silicon")
+    ta = ["manufacture", "ta", "--ca", f"{tmp}/ca", "--dir", f"{tmp}/ta", "--cpu-model", "x"]
+    refused("odd --uds-hex", ta + ["--uds-hex", "abc"], "--uds-hex: odd number of hex digits (3)", f"{tmp}/ta")
+    refused("--uds-hex with a space", ta + ["--uds-hex", "ab cd"], "--uds-hex: not a hex digit ' ' at position 2",
+            f"{tmp}/ta")
+    refused("short --uds-hex", ta + ["--uds-hex", "abcd"], "--uds-hex: ", f"{tmp}/ta")
+    ok("keyservice", "init", "--dir", f"{tmp}/ks")
+    refused("odd image id", ["keyservice", "policy", "--dir", f"{tmp}/ks", "allow-image", "a" * 63],
+            "image id: odd number of hex digits (63)")
+    refused("image id with a g", ["keyservice", "policy", "--dir", f"{tmp}/ks", "allow-image", "g" * 64],
+            "image id: not a hex digit 'g' at position 0")
+
+
+def group_crash(tmp):
+    """kill -9 of the service in the middle of boots, and of policy commands in the middle
+    of their writes, then a restart: the store passes SQLite's integrity check, keeps what
+    was committed, and boots work."""
+    import sqlite3
+    setup_world(tmp)
+    ks = f"{tmp}/ks"
+    plain = os.urandom(200000)
+    open(f"{tmp}/plain", "wb").write(plain)
+    ok("seal", "--in", f"{tmp}/plain", "--out", f"{tmp}/sealed", "--ks-pub", f"{ks}/ks-public.pem", "--quiet")
+    for args in (["allow-ca", f"{tmp}/ca/ca-cert.pem"], ["allow-cpu-model", "acme-x1"],
+                 ["allow-image", "--image", f"{tmp}/sealed"]):
+        ok("keyservice", "policy", "--dir", ks, *args)
+    boot = ["boot", "--image", f"{tmp}/sealed", "--ta", f"{tmp}/ta", "--out", f"{tmp}/booted", "--quiet"]
+    for round in range(3):
+        server = Server(ks, f"{tmp}/decisions.log")
+        boots = [subprocess.Popen([tame, *boot[:-3], "--out", f"{tmp}/b{round}-{i}", "--quiet",
+                                   "--keyservice", server.url], stderr=subprocess.DEVNULL) for i in range(4)]
+        writers = [subprocess.Popen([tame, "keyservice", "policy", "--dir", ks, "allow-image",
+                                     os.urandom(32).hex(), "--note", f"crash {round} {i}"],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for i in range(8)]
+        time.sleep(rng.uniform(0.0, 0.05))
+        server.proc.kill()  # SIGKILL, this child only
+        server.proc.wait()
+        for w in writers[::2]:
+            w.kill()
+        for p in boots + writers:
+            p.wait()
+        for i in range(4):  # a boot that lost its key service left no output
+            out = f"{tmp}/b{round}-{i}"
+            check(not os.path.exists(out) or open(out, "rb").read() == plain, f"crash round {round}: boot {i}")
+            check(not [f for f in os.listdir(tmp) if f.startswith(f"b{round}-{i}.partial")],
+                  f"crash round {round}: boot {i} left a temporary file")
+        db = sqlite3.connect(f"{ks}/policy.db")
+        check(db.execute("PRAGMA integrity_check").fetchone()[0] == "ok", f"crash round {round}: integrity")
+        db.close()
+        server = Server(ks, f"{tmp}/decisions.log")
+        try:
+            ok(*boot[:-3], "--out", f"{tmp}/after{round}", "--keyservice", server.url, "--quiet")
+            check(open(f"{tmp}/after{round}", "rb").read() == plain, f"crash round {round}: boot after restart")
+        finally:
+            server.stop()
+    listing = json.loads(ok("keyservice", "policy", "--dir", ks, "list", "--json"))
+    check(listing["cas"] and listing["cpu_models"] and
+          any(i["image_id"] == open(f"{tmp}/sealed", "rb").read()[32:64].hex() for i in listing["images"]),
+          "the policy committed before the crashes is all there")
+
+
 with tempfile.TemporaryDirectory() as tmp:
-    {"manufacture": group_manufacture, "seal": group_seal, "boot": group_boot}[group](tmp)
+    {"manufacture": group_manufacture, "seal": group_seal, "boot": group_boot, "signals": group_signals,
+     "umask": group_umask, "hex": group_hex, "crash": group_crash}[group](tmp)
 
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

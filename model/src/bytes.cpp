@@ -45,6 +45,16 @@ Bytes parse_hex(std::string_view text, std::string_view field) {
   return out;
 }
 
+std::uint64_t parse_hex_u64(std::string_view text, std::string_view field) {
+  const Bytes b = parse_hex(text, field);
+  if (b.empty() || b.size() > 8) {
+    throw Error(field, fmt::format("{} bytes, expected 1 to 8", b.size()));
+  }
+  std::uint64_t v = 0;
+  for (const std::uint8_t x : b) v = v << 8 | x;
+  return v;
+}
+
 std::string to_hex(std::span<const std::uint8_t> data) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;

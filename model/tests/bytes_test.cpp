@@ -35,6 +35,27 @@ TEST(ParseHex, ErrorsNameTheFieldAndReason) {
   EXPECT_THROW(parse_hex("g0", "f"), Error);
 }
 
+// One parser for numbers too: an odd length is refused as it is for keys (issue 16:
+// `--nonce-hex abc` was taken as 0x0abc).
+TEST(ParseHexU64, SameRulesAsBytes) {
+  EXPECT_EQ(parse_hex_u64("0abc", "--nonce-hex"), 0x0abcu);
+  EXPECT_EQ(parse_hex_u64("FFFFFFFFFFFFFFFF", "n"), ~std::uint64_t{0});
+  EXPECT_EQ(parse_hex_u64("00", "n"), 0u);
+  const auto error = [](std::string_view text) {
+    try {
+      parse_hex_u64(text, "--nonce-hex");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_EQ(error("abc"), "--nonce-hex: odd number of hex digits (3)");
+  EXPECT_EQ(error(""), "--nonce-hex: 0 bytes, expected 1 to 8");
+  EXPECT_EQ(error("010203040506070809"), "--nonce-hex: 9 bytes, expected 1 to 8");
+  EXPECT_EQ(error("0x10"), "--nonce-hex: not a hex digit 'x' at position 1");
+  EXPECT_EQ(error("-1"), "--nonce-hex: not a hex digit '-' at position 0");
+}
+
 TEST(ToHex, LowercaseRoundTrip) {
   const Bytes data{0x00, 0x01, 0xab, 0xcd, 0xef, 0xff};
   EXPECT_EQ(to_hex(data), "0001abcdefff");

@@ -14,7 +14,9 @@
 // Key slots: a slot is reloaded through the sideload port. From the moment a load is
 // taken the slot admits no new block; the load waits until the slot's blocks have left
 // the rounds, then writes the round keys; only then is the slot ready again. Blocks
-// under other slots keep flowing the whole time.
+// under other slots keep flowing the whole time. A block built for AES-128 only
+// (MaxKeyBits 128) refuses an AES-256 key rather than run AES-128 on half of it: the
+// load is taken off the port and dropped, and its slot closes and stays not ready.
 module tame_aes_pipe #(
   parameter int NumSlots   = 4,    // a power of two
   parameter int MaxKeyBits = 256,  // 256: AES-128 and AES-256; 128: AES-128 only
@@ -31,7 +33,7 @@ module tame_aes_pipe #(
   output logic                key_ready_o,
   input  logic [SlotW-1:0]    key_slot_i,
   input  logic [255:0]        key_i,
-  input  logic                key256_i,       // ignored (AES-128) when MaxKeyBits is 128
+  input  logic                key256_i,       // refused (slot left not ready) when MaxKeyBits is 128
   output logic [NumSlots-1:0] slot_ready_o,   // loaded and not being reloaded
 
   // Blocks in. in_ready_o depends on in_slot_i: a block waits while its slot is not ready.
@@ -77,6 +79,9 @@ module tame_aes_pipe #(
   logic [127:0]        exp_rk;
 
   assign key_ready_o  = (load_state_q == LoadIdle);   // not while wiping
+  // An AES-256 key that this build cannot run: taken, never loaded.
+  logic key_refused;
+  assign key_refused  = key256_i && (MaxKeyBits != 256);
   assign slot_ready_o = slot_valid_q;
   // drained_q: the slot being loaded had no block left in the rounds a cycle ago. It is
   // a register because the expander's start loads 256 key bits: nothing else should be
@@ -116,7 +121,7 @@ module tame_aes_pipe #(
           load_slot_q <= load_slot_q + 1'b1;
           if (load_slot_q == SlotW'(NumSlots - 1)) load_state_q <= LoadIdle;
         end
-        LoadIdle: if (key_valid_i) begin
+        LoadIdle: if (key_valid_i && !key_refused) begin
           load_state_q              <= LoadDrain;
           load_slot_q               <= key_slot_i;
           load_key_q                <= key_i;
@@ -134,7 +139,8 @@ module tame_aes_pipe #(
 
   // Each slot's state, decoded per slot (an indexed write would put a wide compare on
   // the reload's path): a load closes the slot at once, so no new block goes in under
-  // the old key, and opens it when its last round key is written.
+  // the old key, and opens it when its last round key is written. A refused load closes
+  // its slot too, and nothing opens it: the requester asked for a key it cannot have.
   for (genvar sl = 0; sl < NumSlots; sl++) begin : g_slot
     logic closes, opens;
     assign closes = (load_state_q == LoadIdle) && key_valid_i && key_slot_i == SlotW'(sl);

@@ -2,63 +2,64 @@
 // to. It runs the CTR_DRBG, draws the memory session keys straight into the memory
 // path's key slots and the TA nonce into a register, moves the image key from the
 // write-only KEY_LOAD registers into the disk path, and sets which slot serves which
-// path. Register map: rtl/ta/rdl/tame_ta_regs.rdl (generated block in rtl/ta/gen/).
+// path. Register map, command and error codes: rtl/ta/rdl/tame_ta_regs.rdl (generated
+// block and tame_contract_pkg in rtl/ta/gen/, reference in docs/ta-registers.md).
 //
 // A command that is out of order is refused with an error code and changes no key. The
 // command FSM uses states that differ in several bits; any other state is an error
 // state that zeroizes everything and refuses every command until reset.
 module tame_ta_keyctrl #(
-  parameter int SboxImpl = tame_pkg::SboxRomRegMix,
-  parameter int Cores    = 2
+  parameter int SboxImpl       = tame_pkg::SboxRomRegMix,
+  parameter int Cores          = 2,
+  // The disk block's MaxKeyBits: with 128 it cannot run AES-256, so LOAD_IMAGE_KEY of a
+  // 256-bit key is refused (KEY_SIZE) rather than loaded as something else.
+  parameter int DiskMaxKeyBits = tame_contract_pkg::KeyBits,
+  localparam int SlotW         = tame_contract_pkg::KeySlotBits,
+  localparam int Slots         = tame_contract_pkg::KeySlots
 ) (
-  input  logic                clk_i,
-  input  logic                rst_ni,
+  input  logic                                    clk_i,
+  input  logic                                    rst_ni,
 
   // AXI4-Lite register port (TA firmware).
-  input  logic                awvalid_i,
-  output logic                awready_o,
-  input  logic [7:0]          awaddr_i,
-  input  logic                wvalid_i,
-  output logic                wready_o,
-  input  logic [31:0]         wdata_i,
-  input  logic [3:0]          wstrb_i,
-  output logic                bvalid_o,
-  input  logic                bready_i,
-  output logic [1:0]          bresp_o,
-  input  logic                arvalid_i,
-  output logic                arready_o,
-  input  logic [7:0]          araddr_i,
-  output logic                rvalid_o,
-  input  logic                rready_i,
-  output logic [31:0]         rdata_o,
-  output logic [1:0]          rresp_o,
+  input  logic                                    awvalid_i,
+  output logic                                    awready_o,
+  input  logic [tame_contract_pkg::TaAddrBits-1:0] awaddr_i,
+  input  logic                                    wvalid_i,
+  output logic                                    wready_o,
+  input  logic [tame_contract_pkg::TaDataBits-1:0] wdata_i,
+  input  logic [3:0]                              wstrb_i,
+  output logic                                    bvalid_o,
+  input  logic                                    bready_i,
+  output logic [1:0]                              bresp_o,
+  input  logic                                    arvalid_i,
+  output logic                                    arready_o,
+  input  logic [tame_contract_pkg::TaAddrBits-1:0] araddr_i,
+  output logic                                    rvalid_o,
+  input  logic                                    rready_i,
+  output logic [tame_contract_pkg::TaDataBits-1:0] rdata_o,
+  output logic [1:0]                              rresp_o,
 
   // Entropy for the DRBG (a physical source on silicon; the harness in simulation).
-  input  logic                entropy_valid_i,
-  output logic                entropy_ready_o,
-  input  logic [383:0]        entropy_i,
+  input  logic                                    entropy_valid_i,
+  output logic                                    entropy_ready_o,
+  input  logic [tame_contract_pkg::EntropyBits-1:0] entropy_i,
 
-  // Sideload to the disk path (block 1).
-  output logic                disk_key_valid_o,
-  input  logic                disk_key_ready_i,
-  output logic [1:0]          disk_key_slot_o,
-  output logic [255:0]        disk_key_o,
-  output logic                disk_key256_o,
-  input  logic [3:0]          disk_slot_ready_i,
+  // Sideload to the disk path (block 1): the image key.
+  output tame_contract_pkg::key_load_t            disk_key_o,
+  input  logic                                    disk_key_ready_i,
+  input  logic [Slots-1:0]                        disk_slot_ready_i,
 
   // Sideload to the memory path (blocks 2 and 3) and its nonce source's state.
-  output logic                mem_key_valid_o,
-  input  logic                mem_key_ready_i,
-  output logic [1:0]          mem_key_slot_o,
-  output logic [255:0]        mem_key_o,
-  input  logic [3:0]          mem_slot_ready_i,
-  input  logic [3:0]          nonce_open_i,
+  output tame_contract_pkg::key_load_t            mem_key_o,
+  input  logic                                    mem_key_ready_i,
+  input  logic [Slots-1:0]                        mem_slot_ready_i,
+  input  logic [Slots-1:0]                        nonce_open_i,
 
   // Configuration and zeroize, to every crypt block.
-  output logic [1:0]          disk_slot_o,
-  output logic [1:0]          dram_slot_o,
-  output logic [2*Cores-1:0]  core_slot_o,
-  output logic                zeroize_o
+  output logic [SlotW-1:0]                        disk_slot_o,
+  output logic [SlotW-1:0]                        dram_slot_o,
+  output logic [SlotW*Cores-1:0]                  core_slot_o,
+  output logic                                    zeroize_o
 );
 
   // ---------------------------------------------------------------- registers
@@ -92,28 +93,10 @@ module tame_ta_keyctrl #(
   );
 
   // ---------------------------------------------------------------- commands
-  // Command codes (CMD.code). Plain constants, not an enum: the code is a 4-bit register
-  // field that software writes, and Yosys 0.23 rejects the cast an enum would need.
-  localparam logic [3:0] CmdNop          = 4'd0;
-  localparam logic [3:0] CmdInstantiate  = 4'd1;   // DRBG from entropy; personalization from ADIN
-  localparam logic [3:0] CmdReseed       = 4'd2;   // DRBG from entropy; additional input from ADIN
-  localparam logic [3:0] CmdDrawNonce    = 4'd3;   // 32 DRBG bytes into TA_NONCE
-  localparam logic [3:0] CmdDrawMemKey   = 4'd4;   // 32 DRBG bytes into memory-path slot CMD.slot
-  localparam logic [3:0] CmdLoadImageKey = 4'd5;   // KEY_LOAD into disk slot CMD.slot, then cleared
-  localparam logic [3:0] CmdLockDiskSlot = 4'd6;
-  localparam logic [3:0] CmdLockMemSlot  = 4'd7;
-  localparam logic [3:0] CmdZeroize      = 4'd8;
-
-  typedef enum logic [7:0] {
-    ErrNone         = 8'd0,
-    ErrBusy         = 8'd1,   // a command came while another ran
-    ErrUnknown      = 8'd2,
-    ErrDrbgNotReady = 8'd3,   // draw or reseed before instantiate
-    ErrDrbgRefused  = 8'd4,   // the DRBG refused (its seed is spent: reseed)
-    ErrSlotLocked   = 8'd5,
-    ErrNoKeyStaged  = 8'd6,   // LOAD_IMAGE_KEY without a whole key written to KEY_LOAD
-    ErrFatal        = 8'd255  // the FSM left its legal states: zeroized until reset
-  } err_e;
+  // Command codes (CMD.code) and results (ERROR.code) are tame_contract_pkg's Cmd* and
+  // Err*, generated from the SystemRDL (docs/ta-registers.md says what each one does):
+  // plain constants, since the code is a register field that software writes, and Yosys
+  // 0.23 rejects the cast an enum would need.
 
   // Sparse state encoding: any two legal states differ in at least three bits.
   typedef enum logic [5:0] {
@@ -127,11 +110,11 @@ module tame_ta_keyctrl #(
 
   state_e       state_q;
   logic [3:0]   cmd_q;
-  logic [1:0]   slot_q;
+  logic [SlotW-1:0] slot_q;
   logic         adin_q;
   logic [255:0] drawn_q /*verilator public_flat_rd*/;  // secret: DRBG output for a key or the nonce; cleared after use
   logic [255:0] nonce_q;          // the TA nonce (public)
-  logic [3:0]   disk_locked_q, mem_locked_q;
+  logic [Slots-1:0] disk_locked_q, mem_locked_q;
   logic [7:0]   err_q;
   logic [15:0]  done_count_q;
   logic [7:0]   key_written_q;    // KEY_LOAD words written since the last use
@@ -160,17 +143,18 @@ module tame_ta_keyctrl #(
 
   always_comb begin
     unique case (cmd_q)
-      CmdInstantiate: drbg_cmd = tame_pkg::DrbgInstantiate;
-      CmdReseed:      drbg_cmd = tame_pkg::DrbgReseed;
-      default:        drbg_cmd = tame_pkg::DrbgGenerate;
+      tame_contract_pkg::CmdInstantiate: drbg_cmd = tame_pkg::DrbgInstantiate;
+      tame_contract_pkg::CmdReseed:      drbg_cmd = tame_pkg::DrbgReseed;
+      default:                           drbg_cmd = tame_pkg::DrbgGenerate;
     endcase
   end
 
   // Instantiate and reseed need entropy; draws start at once.
-  assign drbg_cmd_valid  = (state_q == StEntropy) &&
-                           (entropy_valid_i || (cmd_q != CmdInstantiate && cmd_q != CmdReseed));
-  assign entropy_ready_o = drbg_cmd_valid && drbg_cmd_ready &&
-                           (cmd_q == CmdInstantiate || cmd_q == CmdReseed);
+  logic seeding;
+  assign seeding         = (cmd_q == tame_contract_pkg::CmdInstantiate) ||
+                           (cmd_q == tame_contract_pkg::CmdReseed);
+  assign drbg_cmd_valid  = (state_q == StEntropy) && (entropy_valid_i || !seeding);
+  assign entropy_ready_o = drbg_cmd_valid && drbg_cmd_ready && seeding;
 
   tame_ctr_drbg #(.SboxImpl(SboxImpl)) u_drbg (
     .clk_i,
@@ -181,7 +165,7 @@ module tame_ta_keyctrl #(
     .cmd_i            (drbg_cmd),
     .entropy_i        (entropy_i),
     .adin_i           (adin),
-    .adin_present_i   (adin_q || cmd_q == CmdInstantiate),
+    .adin_present_i   (adin_q || cmd_q == tame_contract_pkg::CmdInstantiate),
     .nblocks_i        (8'd2),
     .out_valid_o      (drbg_out_valid),
     .out_block_o      (drbg_out),
@@ -192,24 +176,32 @@ module tame_ta_keyctrl #(
   );
 
   // ---------------------------------------------------------------- the command FSM
-  // What a new command needs, checked before anything changes.
+  // What a new command needs, checked before anything changes. A 256-bit image key for
+  // a disk block built for AES-128 is refused here: that block would run AES-128 on it.
   logic [7:0] check;
-  logic       key_staged;
-  assign key_staged = hwif_out.CMD.key256.value ? (&key_written_q) : (&key_written_q[3:0]);
+  logic       key_staged, key_size_ok;
+  assign key_staged  = hwif_out.CMD.key256.value ? (&key_written_q) : (&key_written_q[3:0]);
+  assign key_size_ok = !hwif_out.CMD.key256.value || (DiskMaxKeyBits == tame_contract_pkg::KeyBits);
 
   always_comb begin
-    check = ErrNone;
+    check = tame_contract_pkg::ErrNone;
     unique case (cmd_code)
-      CmdNop, CmdZeroize, CmdInstantiate:  check = ErrNone;
-      CmdReseed, CmdDrawNonce:             check = drbg_inst ? ErrNone : ErrDrbgNotReady;
-      CmdDrawMemKey:                       check = !drbg_inst ? ErrDrbgNotReady
-                                                 : mem_locked_q[hwif_out.CMD.slot.value] ? ErrSlotLocked : ErrNone;
-      CmdLoadImageKey:                     check = disk_locked_q[hwif_out.CMD.slot.value] ? ErrSlotLocked
-                                                 : !key_staged ? ErrNoKeyStaged : ErrNone;
-      CmdLockDiskSlot, CmdLockMemSlot:     check = ErrNone;
-      default:                             check = ErrUnknown;
+      tame_contract_pkg::CmdNop, tame_contract_pkg::CmdZeroize, tame_contract_pkg::CmdInstantiate,
+      tame_contract_pkg::CmdLockDiskSlot, tame_contract_pkg::CmdLockMemSlot:
+        check = tame_contract_pkg::ErrNone;
+      tame_contract_pkg::CmdReseed, tame_contract_pkg::CmdDrawNonce:
+        if (!drbg_inst) check = tame_contract_pkg::ErrDrbgNotReady;
+      tame_contract_pkg::CmdDrawMemKey:
+        if (!drbg_inst)                                 check = tame_contract_pkg::ErrDrbgNotReady;
+        else if (mem_locked_q[hwif_out.CMD.slot.value]) check = tame_contract_pkg::ErrSlotLocked;
+      tame_contract_pkg::CmdLoadImageKey:
+        if (disk_locked_q[hwif_out.CMD.slot.value]) check = tame_contract_pkg::ErrSlotLocked;
+        else if (!key_size_ok)                      check = tame_contract_pkg::ErrKeySize;
+        else if (!key_staged)                       check = tame_contract_pkg::ErrNoKeyStaged;
+      default:
+        check = tame_contract_pkg::ErrUnknown;
     endcase
-    if (state_q != StIdle) check = ErrBusy;
+    if (state_q != StIdle) check = tame_contract_pkg::ErrBusy;
   end
 
   logic clear_keys;   // wipe KEY_LOAD (after use, and on zeroize)
@@ -218,39 +210,40 @@ module tame_ta_keyctrl #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       state_q       <= StIdle;
-      cmd_q         <= CmdNop;
+      cmd_q         <= tame_contract_pkg::CmdNop;
       slot_q        <= '0;
       adin_q        <= 1'b0;
       drawn_q       <= '0;
       nonce_q       <= '0;
       disk_locked_q <= '0;
       mem_locked_q  <= '0;
-      err_q         <= ErrNone;
+      err_q         <= tame_contract_pkg::ErrNone;
       done_count_q  <= '0;
       zeroize_q     <= 1'b0;
     end else begin
       zeroize_q <= 1'b0;
       // A command written while another runs is refused (the running one goes on).
-      if (cmd_write && state_q != StIdle) err_q <= ErrBusy;
+      if (cmd_write && state_q != StIdle) err_q <= tame_contract_pkg::ErrBusy;
       unique case (state_q)
         StIdle: if (cmd_write) begin
           err_q <= check;
-          if (check == ErrNone) begin
+          if (check == tame_contract_pkg::ErrNone) begin
             cmd_q  <= cmd_code;
             slot_q <= hwif_out.CMD.slot.value;
             adin_q <= hwif_out.CMD.adin.value;
             unique case (cmd_code)
-              CmdInstantiate, CmdReseed, CmdDrawNonce, CmdDrawMemKey: state_q <= StEntropy;
-              CmdLoadImageKey: state_q <= StDiskKey;
-              CmdLockDiskSlot: begin
+              tame_contract_pkg::CmdInstantiate, tame_contract_pkg::CmdReseed,
+              tame_contract_pkg::CmdDrawNonce, tame_contract_pkg::CmdDrawMemKey: state_q <= StEntropy;
+              tame_contract_pkg::CmdLoadImageKey: state_q <= StDiskKey;
+              tame_contract_pkg::CmdLockDiskSlot: begin
                 disk_locked_q[hwif_out.CMD.slot.value] <= 1'b1;
                 done_count_q <= done_count_q + 16'd1;
               end
-              CmdLockMemSlot: begin
+              tame_contract_pkg::CmdLockMemSlot: begin
                 mem_locked_q[hwif_out.CMD.slot.value] <= 1'b1;
                 done_count_q <= done_count_q + 16'd1;
               end
-              CmdZeroize: begin
+              tame_contract_pkg::CmdZeroize: begin
                 zeroize_q     <= 1'b1;
                 drawn_q       <= '0;
                 nonce_q       <= '0;
@@ -266,17 +259,17 @@ module tame_ta_keyctrl #(
         StDrbg: begin
           if (drbg_out_valid) drawn_q <= {drawn_q[127:0], drbg_out};
           if (drbg_refused) begin
-            err_q   <= ErrDrbgRefused;
+            err_q   <= tame_contract_pkg::ErrDrbgRefused;
             state_q <= StIdle;
           end else if (drbg_done) begin
             unique case (cmd_q)
-              CmdDrawNonce: begin
+              tame_contract_pkg::CmdDrawNonce: begin
                 nonce_q <= drawn_q;
                 drawn_q <= '0;
                 state_q <= StIdle;
                 done_count_q <= done_count_q + 16'd1;
               end
-              CmdDrawMemKey: state_q <= StMemKey;
+              tame_contract_pkg::CmdDrawMemKey: state_q <= StMemKey;
               default: begin
                 state_q <= StIdle;
                 done_count_q <= done_count_q + 16'd1;
@@ -297,11 +290,11 @@ module tame_ta_keyctrl #(
           zeroize_q <= 1'b1;        // stays zeroized until reset
           drawn_q   <= '0;
           nonce_q   <= '0;
-          if (cmd_write) err_q <= ErrFatal;
+          if (cmd_write) err_q <= tame_contract_pkg::ErrFatal;
         end
         default: begin
           state_q <= StError;
-          err_q   <= ErrFatal;
+          err_q   <= tame_contract_pkg::ErrFatal;
         end
       endcase
     end
@@ -320,20 +313,21 @@ module tame_ta_keyctrl #(
   end
 
   // ---------------------------------------------------------------- sideload ports
-  assign disk_key_valid_o = (state_q == StDiskKey);
-  assign disk_key_slot_o  = slot_q;
-  assign disk_key256_o    = hwif_out.CMD.key256.value;
-  assign disk_key_o       = {hwif_out.KEY_LOAD_0.word.value, hwif_out.KEY_LOAD_1.word.value,
-                             hwif_out.KEY_LOAD_2.word.value, hwif_out.KEY_LOAD_3.word.value,
-                             hwif_out.KEY_LOAD_4.word.value, hwif_out.KEY_LOAD_5.word.value,
-                             hwif_out.KEY_LOAD_6.word.value, hwif_out.KEY_LOAD_7.word.value};
-  assign mem_key_valid_o  = (state_q == StMemKey);
-  assign mem_key_slot_o   = slot_q;
-  assign mem_key_o        = drawn_q;
+  assign disk_key_o.valid  = (state_q == StDiskKey);
+  assign disk_key_o.slot   = slot_q;
+  assign disk_key_o.key256 = hwif_out.CMD.key256.value;
+  assign disk_key_o.key    = {hwif_out.KEY_LOAD_0.word.value, hwif_out.KEY_LOAD_1.word.value,
+                              hwif_out.KEY_LOAD_2.word.value, hwif_out.KEY_LOAD_3.word.value,
+                              hwif_out.KEY_LOAD_4.word.value, hwif_out.KEY_LOAD_5.word.value,
+                              hwif_out.KEY_LOAD_6.word.value, hwif_out.KEY_LOAD_7.word.value};
+  assign mem_key_o.valid   = (state_q == StMemKey);
+  assign mem_key_o.slot    = slot_q;
+  assign mem_key_o.key256  = 1'b1;       // session keys are AES-256
+  assign mem_key_o.key     = drawn_q;
 
   assign disk_slot_o = hwif_out.CONFIG.disk_slot.value;
   assign dram_slot_o = hwif_out.CONFIG.dram_slot.value;
-  assign core_slot_o = hwif_out.CONFIG.core_slot.value[2*Cores-1:0];
+  assign core_slot_o = hwif_out.CONFIG.core_slot.value[SlotW*Cores-1:0];
   assign zeroize_o   = zeroize_q;
 
   // ---------------------------------------------------------------- register inputs
@@ -350,6 +344,7 @@ module tame_ta_keyctrl #(
     hwif_in.ERROR.code.next              = err_q;
     hwif_in.ERROR.done_count.next        = done_count_q;
     hwif_in.RESEED_COUNT.count.next      = drbg_count[31:0];
+    hwif_in.FEATURES.disk_aes256.next    = (DiskMaxKeyBits == tame_contract_pkg::KeyBits);
     hwif_in.KEY_LOAD_0.word.hwclr = clear_keys;
     hwif_in.KEY_LOAD_1.word.hwclr = clear_keys;
     hwif_in.KEY_LOAD_2.word.hwclr = clear_keys;

@@ -35,8 +35,7 @@ void CtrCryptDriver::drive_key() {
 
 void CtrCryptDriver::queue_key_load(unsigned slot, std::span<const std::uint8_t> key) {
   if (slot >= kNumSlots) throw std::invalid_argument(fmt::format("key slot {} out of range", slot));
-  if (key.size() != 16 && key.size() != 32)
-    throw std::invalid_argument(fmt::format("key of {} bytes: expected 16 or 32", key.size()));
+  check_key_size(key.size());
   keys_.push_back({slot, Bytes(key.begin(), key.end())});
 }
 

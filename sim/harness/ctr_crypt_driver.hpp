@@ -14,6 +14,7 @@
 #include "Vtame_ctr_crypt.h"
 #include "clocked.hpp"
 #include "tame/bytes.hpp"
+#include "tame/contract.hpp"
 
 namespace tame::sim {
 
@@ -43,7 +44,7 @@ struct CtrRunResult {
 
 class CtrCryptDriver {
  public:
-  static constexpr unsigned kNumSlots = 4;
+  static constexpr unsigned kNumSlots = contract::kKeySlots;
 
   explicit CtrCryptDriver(std::uint64_t seed);
 

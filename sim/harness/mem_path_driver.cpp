@@ -9,13 +9,21 @@
 #include "Vtame_top.h"
 #include "Vtame_top_c4.h"
 #include "key_port.hpp"
+#include "tame/contract.hpp"
 #include "wide.hpp"
 
 namespace tame::sim {
 
 namespace {
-constexpr unsigned kSlotBits = 2;  // NumSlots = 4 in both builds
-constexpr std::size_t kBeatsPerPage = 256;
+// The port geometry (tame_contract_pkg in the RTL, the same generated contract here).
+constexpr unsigned kSlotBits = contract::kKeySlotBits;
+constexpr std::size_t kBeatsPerPage = contract::kBeatsPerPage;
+constexpr std::size_t kBeatBytes = contract::kBeatBytes;
+constexpr std::size_t kPageBytes = contract::kPageBytes;
+constexpr std::size_t kLinesPerPage = contract::kLinesPerPage;
+constexpr std::size_t kAddrBits = contract::kLineAddrBits;     // a line address on the ports
+constexpr std::size_t kNonceBits = contract::kLineNonceBits;
+constexpr std::size_t kLineWords = contract::kLineBytes / 4;   // a line in 32-bit port words
 }  // namespace
 
 template <class Dut>
@@ -100,7 +108,7 @@ void MemPathDriver<Dut>::set_core_slot(unsigned core, unsigned slot) {
   } else {
     auto& v = sim_.dut().core_slot_i;
     const unsigned shift = core * kSlotBits;
-    v = static_cast<std::remove_reference_t<decltype(v)>>((v & ~(3U << shift)) | (slot << shift));
+    v = static_cast<std::remove_reference_t<decltype(v)>>((v & ~(((1U << kSlotBits) - 1) << shift)) | (slot << shift));
   }
 }
 
@@ -126,19 +134,19 @@ bool MemPathDriver<Dut>::nonce_open(unsigned slot) {
 
 template <class Dut>
 void MemPathDriver<Dut>::queue_page(std::uint64_t first_line, std::span<const std::uint8_t> page) {
-  if (page.size() != 4096) throw std::invalid_argument("a page is 4096 bytes");
+  if (page.size() != kPageBytes) throw std::invalid_argument(fmt::format("a page is {} bytes", kPageBytes));
   if constexpr (kDiskPath) throw std::logic_error("tame_top's pages come from the disk: queue_disk_page");
   pages_.push_back({first_line, Bytes(page.begin(), page.end())});
-  dram_owed_ += 64;
+  dram_owed_ += kLinesPerPage;
 }
 
 template <class Dut>
 void MemPathDriver<Dut>::queue_disk_page(std::uint64_t first_line, std::uint64_t ctr_nonce,
                                          std::uint64_t first_index, std::span<const std::uint8_t> sealed_page) {
-  if (sealed_page.size() != 4096) throw std::invalid_argument("a page is 4096 bytes");
+  if (sealed_page.size() != kPageBytes) throw std::invalid_argument(fmt::format("a page is {} bytes", kPageBytes));
   if constexpr (!kDiskPath) throw std::logic_error("tame_mem_path has no disk path: queue_page");
   pages_.push_back({first_line, Bytes(sealed_page.begin(), sealed_page.end()), ctr_nonce, first_index});
-  dram_owed_ += 64;
+  dram_owed_ += kLinesPerPage;
 }
 
 template <class Dut>
@@ -195,7 +203,7 @@ bool MemPathDriver<Dut>::run(MemPressure pressure, std::mt19937_64& rng, std::ui
       }
       const bool beats_may_go = kDiskPath || page_req_sent_;
       if (beats_may_go && beats_sent_ < kBeatsPerPage && !beat_on_bus_ && offer()) {
-        const auto beat = std::span(pg.data).subspan(16 * beats_sent_, 16);
+        const auto beat = std::span(pg.data).subspan(kBeatBytes * beats_sent_, kBeatBytes);
         if constexpr (kDiskPath) {
           put_slice(d.disk_data_i, 0, beat);
           d.disk_last_i = beats_sent_ + 1 == kBeatsPerPage;
@@ -227,15 +235,15 @@ bool MemPathDriver<Dut>::run(MemPressure pressure, std::mt19937_64& rng, std::ui
       Core& k = core_[c];
       if (!k.fill_on_bus && !k.fills.empty() && offer()) {
         const LineFill& f = k.fills.front();
-        set_bits(d.fill_line_i, 56 * c, 56, f.line);
-        set_bits(d.fill_nonce_i, 64 * c, 64, f.nonce);
-        put_slice(d.fill_data_i, 16 * c, f.data);
+        set_bits(d.fill_line_i, kAddrBits * c, kAddrBits, f.line);
+        set_bits(d.fill_nonce_i, kNonceBits * c, kNonceBits, f.nonce);
+        put_slice(d.fill_data_i, kLineWords * c, f.data);
         k.fill_on_bus = true;
       }
       if (!k.wb_on_bus && !k.wbs.empty() && offer()) {
         const LinePlain& w = k.wbs.front();
-        set_bits(d.wb_line_i, 56 * c, 56, w.line);
-        put_slice(d.wb_data_i, 16 * c, w.data);
+        set_bits(d.wb_line_i, kAddrBits * c, kAddrBits, w.line);
+        put_slice(d.wb_data_i, kLineWords * c, w.data);
         k.wb_on_bus = true;
       }
       fill_valid |= std::uint32_t{k.fill_on_bus} << c;
@@ -279,15 +287,15 @@ bool MemPathDriver<Dut>::run(MemPressure pressure, std::mt19937_64& rng, std::ui
       if ((d.fill_valid_i & d.fill_ready_o & bit) != 0) k.fills.pop_front(), k.fill_on_bus = false, ++k.owed;
       if ((d.wb_valid_i & d.wb_ready_o & bit) != 0) k.wbs.pop_front(), k.wb_on_bus = false, ++k.owed;
       if ((d.l2_valid_o & d.l2_ready_i & bit) != 0) {
-        LinePlain p{get_bits(d.l2_line_o, 56 * c, 56), {}};
-        get_slice(d.l2_data_o, 16 * c, p.data);
+        LinePlain p{get_bits(d.l2_line_o, kAddrBits * c, kAddrBits), {}};
+        get_slice(d.l2_data_o, kLineWords * c, p.data);
         k.l2.push_back(p);
         --k.owed;
         progress = true;
       }
       if ((d.l3_valid_o & d.l3_ready_i & bit) != 0) {
-        LineWrite w{get_bits(d.l3_line_o, 56 * c, 56), get_bits(d.l3_nonce_o, 64 * c, 64), {}};
-        get_slice(d.l3_data_o, 16 * c, w.data);
+        LineWrite w{get_bits(d.l3_line_o, kAddrBits * c, kAddrBits), get_bits(d.l3_nonce_o, kNonceBits * c, kNonceBits), {}};
+        get_slice(d.l3_data_o, kLineWords * c, w.data);
         k.l3.push_back(w);
         --k.owed;
         progress = true;

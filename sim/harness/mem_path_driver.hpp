@@ -65,11 +65,11 @@ class MemPathDriver {
   bool nonce_open(unsigned slot);
 
   // ---- host side: queue work, then run
-  void queue_page(std::uint64_t first_line, std::span<const std::uint8_t> page /*4096*/);
+  void queue_page(std::uint64_t first_line, std::span<const std::uint8_t> page /*contract::kPageBytes*/);
   // tame_top: a sealed page as read from disk, decrypted by block 1 with counter blocks
   // ctr_nonce || BE64(first_index + j), then written by block 2 from first_line on.
   void queue_disk_page(std::uint64_t first_line, std::uint64_t ctr_nonce, std::uint64_t first_index,
-                       std::span<const std::uint8_t> sealed_page /*4096*/);
+                       std::span<const std::uint8_t> sealed_page /*contract::kPageBytes*/);
   void queue_fill(unsigned core, const LineFill& fill);
   void queue_write_back(unsigned core, const LinePlain& wb);
   bool idle() const;  // nothing queued and nothing owed

@@ -10,13 +10,16 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
+#include <span>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "clocked.hpp"
 #include "tame/bytes.hpp"
+#include "tame/contract.hpp"
 #include "tame/drbg.hpp"
 #include "wide.hpp"
 
@@ -26,15 +29,10 @@ extern "C" {
 
 namespace tame::sim {
 
-// Command codes and error codes of the key controller (docs/trust-anchor.md).
-enum class TaCmd : std::uint32_t {
-  Nop = 0, Instantiate = 1, Reseed = 2, DrawNonce = 3, DrawMemKey = 4,
-  LoadImageKey = 5, LockDiskSlot = 6, LockMemSlot = 7, Zeroize = 8
-};
-enum class TaErr : std::uint32_t {
-  None = 0, Busy = 1, Unknown = 2, DrbgNotReady = 3, DrbgRefused = 4, SlotLocked = 5,
-  NoKeyStaged = 6, Fatal = 255
-};
+// Command and error codes of the key controller: generated from the SystemRDL
+// (tame/contract.hpp, docs/ta-registers.md).
+using tame::TaCmd;
+using tame::TaErr;
 
 #define TAME_TA_REG(name) static_cast<std::uint32_t>(offsetof(tame_ta_regs_t, name))
 
@@ -118,12 +116,12 @@ class TaDriver {
 
   // Runs a command and waits until the controller is idle; returns the error code.
   TaErr command(TaCmd cmd, unsigned slot = 0, bool key256 = true, bool adin = false) {
-    write(TAME_TA_REG(CMD), static_cast<std::uint32_t>(cmd) | (slot << 8) | (std::uint32_t{key256} << 12) |
-                                (std::uint32_t{adin} << 13));
+    write(TAME_TA_REG(CMD), cmd_word(cmd, slot, key256, adin));
     for (int i = 0; i < 4; ++i) tick();  // the command reaches the FSM two cycles after the write
     for (int i = 0; i < 20000; ++i) {
       if ((read(TAME_TA_REG(STATUS)) & TAME_TA_REGS__STATUS__BUSY_bm) == 0) {
-        const auto err = static_cast<TaErr>(read(TAME_TA_REG(ERROR)) & TAME_TA_REGS__ERROR__CODE_bm);
+        const auto err = static_cast<TaErr>((read(TAME_TA_REG(ERROR)) & TAME_TA_REGS__ERROR__CODE_bm) >>
+                                            TAME_TA_REGS__ERROR__CODE_bp);
         mirror(cmd, slot, adin, err);
         return err;
       }
@@ -131,17 +129,40 @@ class TaDriver {
     throw std::runtime_error("TA command never finished");
   }
 
+  // The CMD register's value for a command (fields from tame_ta_regs.h).
+  static std::uint32_t cmd_word(TaCmd cmd, unsigned slot = 0, bool key256 = true, bool adin = false) {
+    return ((static_cast<std::uint32_t>(cmd) << TAME_TA_REGS__CMD__CODE_bp) & TAME_TA_REGS__CMD__CODE_bm) |
+           ((slot << TAME_TA_REGS__CMD__SLOT_bp) & TAME_TA_REGS__CMD__SLOT_bm) |
+           ((std::uint32_t{key256} << TAME_TA_REGS__CMD__KEY256_bp) & TAME_TA_REGS__CMD__KEY256_bm) |
+           ((std::uint32_t{adin} << TAME_TA_REGS__CMD__ADIN_bp) & TAME_TA_REGS__CMD__ADIN_bm);
+  }
+
   void write_adin(std::span<const std::uint8_t> adin) {
-    std::array<std::uint8_t, 48> a{};
+    if (adin.size() > contract::kAdinBytes)
+      throw std::invalid_argument(fmt::format("ADIN of {} bytes: at most {}", adin.size(), contract::kAdinBytes));
+    std::array<std::uint8_t, contract::kAdinBytes> a{};
     std::copy(adin.begin(), adin.end(), a.begin());
     adin_ = Bytes(a.begin(), a.end());
-    for (unsigned i = 0; i < 12; ++i)
+    for (unsigned i = 0; i < contract::kAdinBytes / 4; ++i)
       write(TAME_TA_REG(ADIN_0) + 4 * i, (std::uint32_t{a[4 * i]} << 24) | (std::uint32_t{a[4 * i + 1]} << 16) |
                                            (std::uint32_t{a[4 * i + 2]} << 8) | a[4 * i + 3]);
   }
 
-  // The image key into KEY_LOAD (write-only), 4 or 8 words.
+  // Whether block 1 takes AES-256 image keys (FEATURES, fixed per build; read once).
+  bool disk_takes_aes256() {
+    if (!disk_aes256_)
+      disk_aes256_ = (read(TAME_TA_REG(FEATURES)) & TAME_TA_REGS__FEATURES__DISK_AES256_bm) != 0;
+    return *disk_aes256_;
+  }
+
+  // The image key into KEY_LOAD (write-only), 4 or 8 words. A key the disk block cannot
+  // run is refused here, as the RTL refuses it (KEY_SIZE): an AES-256 key for a block
+  // built for AES-128 only.
   void stage_image_key(std::span<const std::uint8_t> key) {
+    if (key.size() != contract::kAes128KeyBits / 8 && key.size() != contract::kKeyBits / 8)
+      throw std::invalid_argument(fmt::format("image key of {} bytes: expected 16 or 32", key.size()));
+    if (key.size() == contract::kKeyBits / 8 && !disk_takes_aes256())
+      throw std::invalid_argument("an AES-256 image key, but this build's disk block runs AES-128 only");
     for (std::size_t i = 0; i < key.size() / 4; ++i)
       write(TAME_TA_REG(KEY_LOAD_0) + 4 * static_cast<std::uint32_t>(i),
             (std::uint32_t{key[4 * i]} << 24) | (std::uint32_t{key[4 * i + 1]} << 16) |
@@ -150,7 +171,7 @@ class TaDriver {
 
   Bytes read_nonce() {
     Bytes n;
-    for (unsigned i = 0; i < 8; ++i) {
+    for (unsigned i = 0; i < contract::kTaNonceBytes / 4; ++i) {
       const std::uint32_t w = read(TAME_TA_REG(TA_NONCE_0) + 4 * i);
       for (int b = 3; b >= 0; --b) n.push_back(static_cast<std::uint8_t>(w >> (8 * b)));
     }
@@ -158,7 +179,9 @@ class TaDriver {
   }
 
   void configure(unsigned disk_slot, unsigned dram_slot, std::uint32_t core_slots) {
-    write(TAME_TA_REG(CONFIG), disk_slot | (dram_slot << 4) | (core_slots << 16));
+    write(TAME_TA_REG(CONFIG), ((disk_slot << TAME_TA_REGS__CONFIG__DISK_SLOT_bp) & TAME_TA_REGS__CONFIG__DISK_SLOT_bm) |
+                                   ((dram_slot << TAME_TA_REGS__CONFIG__DRAM_SLOT_bp) & TAME_TA_REGS__CONFIG__DRAM_SLOT_bm) |
+                                   ((core_slots << TAME_TA_REGS__CONFIG__CORE_SLOT_bp) & TAME_TA_REGS__CONFIG__CORE_SLOT_bm));
   }
 
   // What the model's DRBG drew: the last TA nonce, and each memory slot's session key.
@@ -189,9 +212,10 @@ class TaDriver {
 
   Clocked<Dut>& sim_;
   std::mt19937_64 entropy_rng_;
-  std::array<std::uint8_t, 48> entropy_{}, consumed_{};
+  std::array<std::uint8_t, contract::kEntropyBits / 8> entropy_{}, consumed_{};
   std::unique_ptr<CtrDrbg> model_ = std::make_unique<CtrDrbg>();
-  Bytes adin_ = Bytes(48, 0);   // what ADIN holds
+  Bytes adin_ = Bytes(contract::kAdinBytes, 0);   // what ADIN holds
+  std::optional<bool> disk_aes256_;                   // FEATURES.disk_aes256, once read
   Bytes model_nonce_;
   std::map<unsigned, Bytes> model_mem_keys_;
 };

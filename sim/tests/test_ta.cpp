@@ -11,6 +11,7 @@
 #include "clocked.hpp"
 #include "secrets.hpp"
 #include "ta_driver.hpp"
+#include "tame/contract.hpp"
 #include "test_support.hpp"
 
 namespace tame::sim {
@@ -57,8 +58,11 @@ Bytes load_keys(Top& t, std::mt19937_64& rng) {
 
 TEST(TrustAnchor, IdentifiesItself) {
   Top t(1);
-  EXPECT_EQ(t.ta.read(TAME_TA_REG(ID)), 0x54414b43U);  // "TAKC"
-  EXPECT_EQ(t.ta.read(TAME_TA_REG(VERSION)), 1U);
+  EXPECT_EQ(t.ta.read(TAME_TA_REG(ID)), contract::kTaId);  // "TAKC"
+  EXPECT_EQ(t.ta.read(TAME_TA_REG(VERSION)), contract::kTaVersion);
+  // The full top's block 1 takes AES-256 keys (test_key_size.cpp has one that does not).
+  EXPECT_EQ(t.ta.read(TAME_TA_REG(FEATURES)), TAME_TA_REGS__FEATURES__DISK_AES256_bm);
+  EXPECT_TRUE(t.ta.disk_takes_aes256());
 }
 
 TEST(TrustAnchor, OutOfOrderCommandsAreRefusedAndChangeNoKey) {
@@ -87,13 +91,16 @@ TEST(TrustAnchor, OutOfOrderCommandsAreRefusedAndChangeNoKey) {
   EXPECT_EQ(t.ta.command(TaCmd::DrawMemKey, 1), TaErr::SlotLocked);
   const auto secrets = secret_signals(t.sim.context());
   // A command while another runs is refused, and the running one completes.
-  t.ta.write(TAME_TA_REG(CMD), static_cast<std::uint32_t>(TaCmd::DrawNonce));
-  t.ta.write(TAME_TA_REG(CMD), static_cast<std::uint32_t>(TaCmd::DrawMemKey) | (2U << 8));
-  EXPECT_EQ(static_cast<TaErr>(t.ta.read(TAME_TA_REG(ERROR)) & 0xff), TaErr::Busy);
+  t.ta.write(TAME_TA_REG(CMD), TaDriver<Vtame_top>::cmd_word(TaCmd::DrawNonce, 0, false));
+  t.ta.write(TAME_TA_REG(CMD), TaDriver<Vtame_top>::cmd_word(TaCmd::DrawMemKey, 2, false));
+  EXPECT_EQ(static_cast<TaErr>((t.ta.read(TAME_TA_REG(ERROR)) & TAME_TA_REGS__ERROR__CODE_bm) >>
+                               TAME_TA_REGS__ERROR__CODE_bp),
+            TaErr::Busy);
   while (t.status() & TAME_TA_REGS__STATUS__BUSY_bm) {}
   EXPECT_EQ(t.status() & TAME_TA_REGS__STATUS__MEM_SLOT_READY_bm, before & TAME_TA_REGS__STATUS__MEM_SLOT_READY_bm)
       << "the refused DRAW_MEM_KEY changed a memory slot";
-  EXPECT_EQ(t.status() & 0xf00000U, 0x200000U) << "memory slot 1 locked";
+  EXPECT_EQ(t.status() & TAME_TA_REGS__STATUS__MEM_SLOT_LOCKED_bm, 1U << (TAME_TA_REGS__STATUS__MEM_SLOT_LOCKED_bp + 1))
+      << "memory slot 1 locked";
 }
 
 TEST(TrustAnchor, NoRegisterReadShowsAKeyBit) {
@@ -105,10 +112,12 @@ TEST(TrustAnchor, NoRegisterReadShowsAKeyBit) {
     for (std::size_t i = 0; i + 4 <= k->size(); i += 4)
       key_words.insert((std::uint32_t{(*k)[i]} << 24) | (std::uint32_t{(*k)[i + 1]} << 16) |
                        (std::uint32_t{(*k)[i + 2]} << 8) | (*k)[i + 3]);
-  for (std::uint32_t addr = 0; addr < 0x100; addr += 4) {
+  for (std::uint32_t addr = 0; addr < (1U << contract::kTaAddrBits); addr += 4) {
     const std::uint32_t v = t.ta.read(addr);
     EXPECT_EQ(key_words.count(v), 0U) << "address " << addr << " shows a key word";
-    if (addr >= TAME_TA_REG(KEY_LOAD_0) && addr <= TAME_TA_REG(KEY_LOAD_7)) EXPECT_EQ(v, 0U) << "KEY_LOAD reads back";
+    if (addr >= TAME_TA_REG(KEY_LOAD_0) && addr <= TAME_TA_REG(KEY_LOAD_7)) {
+      EXPECT_EQ(v, 0U) << "KEY_LOAD reads back";
+    }
   }
   // KEY_LOAD was cleared by its use.
   EXPECT_EQ(t.status() & TAME_TA_REGS__STATUS__KEY_STAGED_bm, 0U);
@@ -145,12 +154,14 @@ TEST(TrustAnchor, DrbgDrawsWhatTheModelDraws) {
   const std::uint64_t seed = test::test_seed();
   std::mt19937_64 rng(seed);
   Top t(seed);
-  t.ta.write_adin(test::random_bytes(rng, 48));   // personalization
+  t.ta.write_adin(test::random_bytes(rng, contract::kAdinBytes));   // personalization
   ASSERT_EQ(t.ta.command(TaCmd::Instantiate), TaErr::None);
   for (int i = 0; i < 6; ++i) {
     const bool adin = rng() % 2;
-    if (adin) t.ta.write_adin(test::random_bytes(rng, 1 + rng() % 48));
-    if (rng() % 3 == 0) ASSERT_EQ(t.ta.command(TaCmd::Reseed, 0, true, adin), TaErr::None);
+    if (adin) t.ta.write_adin(test::random_bytes(rng, 1 + rng() % contract::kAdinBytes));
+    if (rng() % 3 == 0) {
+      ASSERT_EQ(t.ta.command(TaCmd::Reseed, 0, true, adin), TaErr::None);
+    }
     ASSERT_EQ(t.ta.command(TaCmd::DrawNonce, 0, true, adin), TaErr::None);
     EXPECT_EQ(to_hex(t.ta.read_nonce()), to_hex(t.ta.model_nonce())) << "draw " << i;
   }

@@ -10,6 +10,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+from tame_contract import LINE_BYTES, LINE_NONCE_BITS, LINE_SHIFT  # noqa: E402 (generated)
+
 sim = sys.argv[1]
 seed = int(sys.argv[2]) if len(sys.argv) > 2 else int.from_bytes(os.urandom(4), "big")
 print(f"[   seed   ] {seed}")
@@ -81,21 +84,22 @@ with tempfile.TemporaryDirectory() as tmp:
     r = run(["--key-hex", good_key, "--iv-hex", good_iv, "--in", plain, "--out", os.path.join(tmp, "no-dir", "x")])
     check(r.returncode != 0 and len(r.stderr.strip().splitlines()) == 1, "output in a missing directory")
 
-    # tame-sim line: line i at address A + 64*i with nonce N + i, one openssl enc per line.
+    # tame-sim line: line i at address A + LINE_BYTES*i with nonce N + i, one openssl enc per line.
     for key_len in (16, 32):
         cipher = f"-aes-{key_len * 8}-ctr"
         for n_lines in (1, 2, 37):
             key = rng.randbytes(key_len).hex()
-            nonce = rng.choice([rng.getrandbits(64) - n_lines, 0, 1]) % (1 << 64)
-            nonce = min(nonce, (1 << 64) - n_lines)
-            addr = rng.randrange(0, (1 << 48) - 64 * n_lines) & ~63
-            data = rng.randbytes(64 * n_lines)
+            nonce = rng.choice([rng.getrandbits(LINE_NONCE_BITS) - n_lines, 0, 1]) % (1 << LINE_NONCE_BITS)
+            nonce = min(nonce, (1 << LINE_NONCE_BITS) - n_lines)
+            addr = rng.randrange(0, (1 << 48) - LINE_BYTES * n_lines) & ~(LINE_BYTES - 1)
+            data = rng.randbytes(LINE_BYTES * n_lines)
             with open(plain, "wb") as f:
                 f.write(data)
             args = ["--key-hex", key, "--nonce-hex", f"{nonce:016x}", "--addr-hex", f"{addr:x}", "--in", plain]
             r = run(args + ["--out", rtl], "line")
             want = b"".join(
-                openssl_ctr(cipher, key, f"{nonce + i:016x}{(addr >> 6) + i:014x}00", data[64 * i:64 * i + 64])
+                openssl_ctr(cipher, key, f"{nonce + i:016x}{(addr >> LINE_SHIFT) + i:014x}00",
+                            data[LINE_BYTES * i:LINE_BYTES * (i + 1)])
                 for i in range(n_lines))
             got = open(rtl, "rb").read() if r.returncode == 0 else b""
             check(got == want, f"line {cipher} {n_lines} lines nonce {nonce:x} addr {addr:x}: {r.stderr.strip()}")

@@ -25,6 +25,10 @@ struct Error : std::runtime_error {
 // bytes. Positions in error messages count characters from 0.
 Bytes parse_hex(std::string_view text, std::string_view field);
 
+// A number of up to 64 bits written in hex, big-endian, by the same rules as parse_hex
+// (an even number of digits: "0a", not "a"), 1 to 8 bytes.
+std::uint64_t parse_hex_u64(std::string_view text, std::string_view field);
+
 // Bytes to lowercase hex, the spelling the spec uses.
 std::string to_hex(std::span<const std::uint8_t> data);
 

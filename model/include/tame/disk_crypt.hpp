@@ -8,11 +8,13 @@
 
 #include "tame/aes.hpp"
 #include "tame/bytes.hpp"
+#include "tame/contract.hpp"
 
 namespace tame {
 
-inline constexpr std::size_t kPageSize = 4096;
+inline constexpr std::size_t kPageSize = contract::kPageBytes;               // 4096
 inline constexpr std::uint64_t kBlocksPerPage = kPageSize / kAesBlockSize;  // 256
+static_assert(kBlocksPerPage == contract::kBeatsPerPage && kAesBlockSize == contract::kBeatBytes);
 
 // BE64(ctr_nonce) || BE64(block_index).
 Block counter_block(std::uint64_t ctr_nonce, std::uint64_t block_index) noexcept;

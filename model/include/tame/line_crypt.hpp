@@ -9,12 +9,13 @@
 
 #include "tame/aes.hpp"
 #include "tame/bytes.hpp"
+#include "tame/contract.hpp"
 
 namespace tame {
 
-inline constexpr std::size_t kLineSize = 64;
+inline constexpr std::size_t kLineSize = contract::kLineBytes;            // 64
 inline constexpr std::size_t kBlocksPerLine = kLineSize / kAesBlockSize;  // 4
-inline constexpr unsigned kLineAddrBits = 56;  // the counter block's BE56 field
+inline constexpr unsigned kLineAddrBits = contract::kLineAddrBits;       // the counter block's BE56 field
 inline constexpr std::uint64_t kMaxLineAddr = (std::uint64_t{1} << kLineAddrBits) - 1;
 
 using Line = std::array<std::uint8_t, kLineSize>;

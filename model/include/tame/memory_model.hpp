@@ -20,7 +20,9 @@ namespace tame {
 inline constexpr unsigned kPhysAddrBits = 48;
 inline constexpr std::uint64_t kDramLineCount = std::uint64_t{1} << (kPhysAddrBits - 6);
 inline constexpr std::uint64_t kLinesPerPage = kPageSize / kLineSize;  // 64
-inline constexpr std::size_t kDramRecordSize = 8 + 8 + kLineSize;      // dump record: 80
+inline constexpr std::size_t kDramRecordSize = contract::kDramRecordBytes;  // dump record: 8 + 8 + kLineSize
+static_assert(kLinesPerPage == contract::kLinesPerPage && kDramRecordSize == 8 + 8 + kLineSize);
+static_assert(kLineSize == std::size_t{1} << contract::kLineShift);
 
 // What DRAM holds for one line: the nonce beside the ciphertext (spec section 3).
 struct DramLine {

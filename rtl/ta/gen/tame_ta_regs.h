@@ -93,6 +93,11 @@ extern "C" {
 #define TAME_TA_REGS__RESEED_COUNT__COUNT_bp 0
 #define TAME_TA_REGS__RESEED_COUNT__COUNT_bw 32
 
+// reg - tame_ta_regs::FEATURES
+#define TAME_TA_REGS__FEATURES__DISK_AES256_bm 0x1
+#define TAME_TA_REGS__FEATURES__DISK_AES256_bp 0
+#define TAME_TA_REGS__FEATURES__DISK_AES256_bw 1
+
 // reg - tame_ta_regs::key_word_t
 #define TAME_TA_REGS__KEY_WORD_T__WORD_bm 0xffffffff
 #define TAME_TA_REGS__KEY_WORD_T__WORD_bp 0
@@ -119,7 +124,8 @@ typedef struct __attribute__ ((__packed__)) {
     uint32_t ERROR;
     uint32_t CONFIG;
     uint32_t RESEED_COUNT;
-    uint8_t RESERVED_1c_3f[0x24];
+    uint32_t FEATURES;
+    uint8_t RESERVED_20_3f[0x20];
     uint32_t KEY_LOAD_0;
     uint32_t KEY_LOAD_1;
     uint32_t KEY_LOAD_2;

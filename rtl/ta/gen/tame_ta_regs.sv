@@ -232,6 +232,7 @@ module tame_ta_regs (
         logic ERROR;
         logic CONFIG;
         logic RESEED_COUNT;
+        logic FEATURES;
         logic KEY_LOAD_0;
         logic KEY_LOAD_1;
         logic KEY_LOAD_2;
@@ -281,6 +282,7 @@ module tame_ta_regs (
         decoded_reg_strb.ERROR = cpuif_req_masked & (cpuif_addr == 8'h10) & !cpuif_req_is_wr;
         decoded_reg_strb.CONFIG = cpuif_req_masked & (cpuif_addr == 8'h14);
         decoded_reg_strb.RESEED_COUNT = cpuif_req_masked & (cpuif_addr == 8'h18) & !cpuif_req_is_wr;
+        decoded_reg_strb.FEATURES = cpuif_req_masked & (cpuif_addr == 8'h1c) & !cpuif_req_is_wr;
         decoded_reg_strb.KEY_LOAD_0 = cpuif_req_masked & (cpuif_addr == 8'h40) & cpuif_req_is_wr;
         decoded_reg_strb.KEY_LOAD_1 = cpuif_req_masked & (cpuif_addr == 8'h44) & cpuif_req_is_wr;
         decoded_reg_strb.KEY_LOAD_2 = cpuif_req_masked & (cpuif_addr == 8'h48) & cpuif_req_is_wr;
@@ -1309,6 +1311,9 @@ module tame_ta_regs (
         end
         if(rd_mux_addr == 8'h18) begin
             readback_data_var[31:0] = hwif_in.RESEED_COUNT.count.next;
+        end
+        if(rd_mux_addr == 8'h1c) begin
+            readback_data_var[0] = hwif_in.FEATURES.disk_aes256.next;
         end
         if(rd_mux_addr == 8'h60) begin
             readback_data_var[31:0] = hwif_in.TA_NONCE_0.word.next;

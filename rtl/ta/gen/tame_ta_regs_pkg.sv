@@ -72,6 +72,14 @@ package tame_ta_regs_pkg;
     } tame_ta_regs__RESEED_COUNT__in_t;
 
     typedef struct packed {
+        logic next;
+    } tame_ta_regs__FEATURES__disk_aes256__in_t;
+
+    typedef struct packed {
+        tame_ta_regs__FEATURES__disk_aes256__in_t disk_aes256;
+    } tame_ta_regs__FEATURES__in_t;
+
+    typedef struct packed {
         logic hwclr;
     } tame_ta_regs__key_word_t__word__in_t;
 
@@ -91,6 +99,7 @@ package tame_ta_regs_pkg;
         tame_ta_regs__STATUS__in_t STATUS;
         tame_ta_regs__ERROR__in_t ERROR;
         tame_ta_regs__RESEED_COUNT__in_t RESEED_COUNT;
+        tame_ta_regs__FEATURES__in_t FEATURES;
         tame_ta_regs__key_word_t__in_t KEY_LOAD_0;
         tame_ta_regs__key_word_t__in_t KEY_LOAD_1;
         tame_ta_regs__key_word_t__in_t KEY_LOAD_2;
@@ -192,4 +201,28 @@ package tame_ta_regs_pkg;
         tame_ta_regs__adin_word_t__out_t ADIN_10;
         tame_ta_regs__adin_word_t__out_t ADIN_11;
     } tame_ta_regs__out_t;
+
+    typedef enum logic [3:0] {
+        ta_cmd__NOP = 'h0,
+        ta_cmd__INSTANTIATE = 'h1,
+        ta_cmd__RESEED = 'h2,
+        ta_cmd__DRAW_NONCE = 'h3,
+        ta_cmd__DRAW_MEM_KEY = 'h4,
+        ta_cmd__LOAD_IMAGE_KEY = 'h5,
+        ta_cmd__LOCK_DISK_SLOT = 'h6,
+        ta_cmd__LOCK_MEM_SLOT = 'h7,
+        ta_cmd__ZEROIZE = 'h8
+    } ta_cmd_e;
+
+    typedef enum logic [7:0] {
+        ta_err__NONE = 'h0,
+        ta_err__BUSY = 'h1,
+        ta_err__UNKNOWN = 'h2,
+        ta_err__DRBG_NOT_READY = 'h3,
+        ta_err__DRBG_REFUSED = 'h4,
+        ta_err__SLOT_LOCKED = 'h5,
+        ta_err__NO_KEY_STAGED = 'h6,
+        ta_err__KEY_SIZE = 'h7,
+        ta_err__FATAL = 'hff
+    } ta_err_e;
 endpackage
