@@ -2,13 +2,15 @@
 #   make sim     the main job on a default it brings along
 #   make test    every test, through ctest
 #   make lint    Verilator -Wall and the Yosys front end over every RTL top
-#   make bench   throughput, latency and simulation speed (build/bench/report.json and
-#                a chart of it, report.png); BENCH_ARGS passes options to tame-bench,
+#   make bench   throughput, latency and simulation speed (build/bench/report.json, a chart
+#                of it, and both into docs/performance.md and docs/img/bench.png);
+#                BENCH_ARGS passes options to tame-bench,
 #                e.g. "--megabytes 1 --boot-sizes 1,4" for a quick run
 #   make regs    the TA register block, C header and HTML reference from rtl/ta/rdl/
 #   make fuzz    libFuzzer (clang, ASan, UBSan) on the M1, M2, image header and key-service
 #                parsers, FUZZ_SECONDS each (default 60); make test replays their corpus
-#   make synth   ECP5 synthesis, place and route, xc7a200t estimate (build/synth/report.md)
+#   make synth   ECP5 synthesis, place and route, xc7a200t estimate (build/synth/report.md,
+#                and the same tables into docs/fpga-results.md)
 #                SYNTH_ARGS passes options to scripts/synth.py, e.g. "--only ctr_aes128_rom"
 BUILD ?= build
 JOBS  ?= $(shell nproc)
@@ -58,10 +60,12 @@ bench: $(BUILD)/CMakeCache.txt
 	@mkdir -p $(BUILD)/bench
 	$(BUILD)/sim/tame-bench --json $(BUILD)/bench/report.json $(BENCH_ARGS)
 	/usr/bin/python3 scripts/bench_chart.py $(BUILD)/bench/report.json --out $(BUILD)/bench/report.png
+	cp $(BUILD)/bench/report.png docs/img/bench.png
+	python3 scripts/bench_report.py $(BUILD)/bench/report.json --out docs/performance.md
 
 synth:
 	@scripts/setup.sh synth
-	python3 scripts/synth.py --out $(BUILD)/synth $(SYNTH_ARGS)
+	python3 scripts/synth.py --out $(BUILD)/synth --docs docs/fpga-results.md $(SYNTH_ARGS)
 
 # A build tree of its own, $(BUILD)/libfuzzer, built with clang. New inputs go to
 # $(BUILD)/libfuzzer/corpus/<target>; the committed seeds in fuzz/corpus/ are only read.
