@@ -431,6 +431,71 @@ def short_table(report):
     return "\n".join("  ".join(c.ljust(w[i]) for i, c in enumerate(row)) for row in rows)
 
 
+def rtl_commit(rtl_root):
+    """The commit of the RTL folder read, marked when rtl/ or constraints/ had changes
+    not committed; None outside a git checkout."""
+    def git(*args):
+        return subprocess.run(["git", "-C", str(rtl_root), *args], capture_output=True,
+                              text=True, check=True).stdout.strip()
+    try:
+        commit = git("rev-parse", "--short", "HEAD")
+        dirty = git("status", "--porcelain", "--", "rtl", "constraints")
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return commit + (" with uncommitted changes" if dirty else "")
+
+
+def docs_markdown(report):
+    """The page make synth writes into docs/ (--docs): report.md's tables, with the date
+    and the RTL commit of each run, and the time each tool took."""
+    rows = report["designs"]
+    dates = list(dict.fromkeys(str(r.get("date", report["date"]))[:10] for r in rows))
+    commits = list(dict.fromkeys(r.get("rtl_commit") or "unknown" for r in rows))
+    seeds = list(dict.fromkeys(str(r.get("seed", 1)) for r in rows))
+    body = markdown(report).split("\n", 1)[1].lstrip("\n")   # without its title
+    out = [
+        "# FPGA results: `make synth`",
+        "",
+        "<!-- Written by scripts/synth.py --docs (make synth) from build/synth/report.json. "
+        "make synth rewrites this page: edit the script, not the page. -->",
+        "",
+        f"Measured on {', '.join(dates)} with the RTL of commit {', '.join(f'`{c}`' for c in commits)}, "
+        f"placement seed {', '.join(seeds)}, by `make synth` (scripts/synth.py). How the flow "
+        "works, what each figure means and what the results show: [fpga.md](fpga.md). "
+        "`make synth SYNTH_ARGS=\"--only NAME\"` reruns single designs and keeps the other rows.",
+        "",
+        "## Results",
+        "",
+        body.rstrip("\n"),
+        "",
+        "## Time per step",
+        "",
+        "Seconds of wall time, one tool at a time (a design that does not fit stops nextpnr "
+        "within seconds).",
+        "",
+        "| Design | Yosys ECP5 | nextpnr | Yosys xc7 | total |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        sec = r.get("seconds") or {}
+        cell = lambda k: fmt(sec.get(k), 1)
+        out.append(f"| {r['design']} | {cell('yosys_ecp5')} | {cell('nextpnr')} | "
+                   f"{cell('yosys_xc7')} | {sum(sec.values()):.0f} |")
+    return "\n".join(out) + "\n"
+
+
+def write_docs(path, report):
+    """Writes the docs page whole or not at all; returns an error message or None."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_text(docs_markdown(report))
+        os.replace(tmp, path)
+    except OSError as e:
+        return f"synth: --docs: cannot write {path}: {e}"
+    return None
+
+
 # --------------------------------------------------------------------------- main
 
 def main():
@@ -451,6 +516,9 @@ def main():
                          "from seed to seed")
     ap.add_argument("--no-xilinx", action="store_true",
                     help="skip the xc7a200t resource estimate")
+    ap.add_argument("--docs", metavar="FILE",
+                    help="also write the results as Markdown to FILE (make synth: "
+                         "docs/fpga-results.md)")
     ap.add_argument("--rtl-root", default=str(REPO),
                     help="folder holding the rtl/ tree to read, with its rtl/files.f "
                          "(default: this repository)")
@@ -473,6 +541,12 @@ def main():
         json_path.write_text(json.dumps(rep, indent=2) + "\n")
         (json_path.parent / "report.md").write_text(markdown(rep))
         print(short_table(rep))
+        if args.docs:
+            err = write_docs(args.docs, rep)
+            if err:
+                print(err, file=sys.stderr)
+                return 2
+            print(f"synth: wrote {args.docs}")
         return 0
 
     designs = DESIGNS if args.all else [d for d in DESIGNS if d.default]
@@ -517,7 +591,7 @@ def main():
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "ecp5_part": ECP5_PART, "xc7_part": XC7_PART, "target_mhz": lpf_mhz,
         "out_of_context": True, "timeout_s": args.timeout,
-        "rtl_root": str(rtl_root),
+        "rtl_root": str(rtl_root), "rtl_commit": rtl_commit(rtl_root),
         "tools": {
             "yosys": tool_version([tools["yosys"], "-V"]),
             "yosys_path": tools["yosys"],
@@ -547,7 +621,7 @@ def main():
     for d in designs:
         r = run_design(d, files, tools, cdir / "tame_ecp5.lpf", lpf_mhz, outdir,
                        args.timeout, not args.no_xilinx, args.seed)
-        r["date"], r["rtl_root"] = report["date"], str(rtl_root)
+        r["date"], r["rtl_root"], r["rtl_commit"] = report["date"], str(rtl_root), report["rtl_commit"]
         report["designs"].append(r)
         line = f"synth: {d.name}: {r['status']}"
         if r["fmax_mhz"] is not None:
@@ -565,6 +639,12 @@ def main():
     print(short_table(out if designs else report))
     show = lambda p: os.path.relpath(p) if p.is_relative_to(Path.cwd()) else str(p)
     print(f"\nsynth: wrote {show(json_path)} and {show(md_path)}")
+    if args.docs and designs:
+        err = write_docs(args.docs, out)
+        if err:
+            print(err, file=sys.stderr)
+            return 1
+        print(f"synth: wrote {args.docs}")
     failed = [r["design"] for r in report["designs"]
               if r["status"] == "error" or (r["xc7"] or {}).get("status") == "error"]
     if failed:
