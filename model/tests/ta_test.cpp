@@ -1,8 +1,12 @@
-// The trust anchor model: M1 from its keys and DRBG, and one M2 accepted per M1.
+// The trust anchor model: M1 from its keys and DRBG, and one M2 accepted per M1; the
+// firmware alone (TaFirmware) and the key controller's DRBG alone (TaKeyCtrlModel).
 #include <gtest/gtest.h>
 
 #include "protocol_support.hpp"
+#include "tame/contract.hpp"
 #include "tame/drbg.hpp"
+#include "tame/ta.hpp"
+#include "tame/ta_firmware.hpp"
 
 namespace tame {
 namespace {
@@ -97,6 +101,51 @@ TEST(TrustAnchor, RefusesACertificateOfAnotherDevice) {
   const test::World w;
   EXPECT_THROW(TrustAnchor(bytes32(0x12), w.ta.cert_der, Bytes(48, 1)), Error);
   EXPECT_THROW(TrustAnchor(w.ta.uds, w.ta.cert_der, Bytes(47, 1)), Error);
+}
+
+TEST(TaFirmware, SignsM1WithTheNonceTheHardwareDrewAndTakesOneM2) {
+  const test::World w;
+  const KeyService ks(X25519Key(bytes32(0x5a)), w.policy);
+  TaFirmware fw(w.ta.uds, w.ta.cert_der);
+  EXPECT_EQ(fw.cert_der(), w.ta.cert_der);
+  const Bytes32 nonce = bytes32(0x3c);
+  const M1Bytes m1_bytes = fw.make_m1(w.header, nonce);
+  const M1 m1 = M1::parse(m1_bytes);
+  EXPECT_EQ(m1.ta_nonce, nonce);
+  EXPECT_EQ(m1.ta_cert_id, sha256(w.ta.cert_der));
+  EXPECT_TRUE(m1.verify(w.ta.keys.pk_sig));
+  // The whole TA in the model builds the same M1 from the nonce its own DRBG draws.
+  TrustAnchor ta = w.trust_anchor(0x42);
+  OpensslCtrDrbg ref;
+  ref.instantiate(Bytes(TrustAnchor::kEntropySize, 0x42));
+  const Bytes drawn = ref.generate(32);
+  Bytes32 drawn32;
+  std::copy(drawn.begin(), drawn.end(), drawn32.begin());
+  EXPECT_EQ(ta.make_m1(w.header), fw.make_m1(w.header, drawn32));
+  const Decision d = ks.decide(KeyRequest{Bytes(m1_bytes.begin(), m1_bytes.end()), test::aad_bytes(w.header),
+                                          w.ta.cert_der});
+  ASSERT_TRUE(d.granted()) << d.detail;
+  EXPECT_EQ(reason_of([&] { fw.accept_m2(*d.m2); }), Reason::kStaleM2);  // answers the first M1
+  EXPECT_THROW(TaFirmware(bytes32(0x12), w.ta.cert_der), Error);
+}
+
+TEST(TaKeyCtrlModel, DrawsWhatTheDrbgDrawsAndIgnoresRefusals) {
+  const Bytes entropy(TrustAnchor::kEntropySize, 0x11), adin(contract::kAdinBytes, 0x22);
+  TaKeyCtrlModel hw;
+  hw.finished(TaCmd::DrawNonce, 0, false, TaErr::DrbgNotReady, entropy, adin);
+  EXPECT_TRUE(hw.nonce().empty());
+  EXPECT_FALSE(hw.drbg().instantiated());
+  hw.finished(TaCmd::Instantiate, 0, false, TaErr::None, entropy, adin);
+  hw.finished(TaCmd::DrawNonce, 0, false, TaErr::None, entropy, adin);
+  hw.finished(TaCmd::DrawMemKey, 2, true, TaErr::None, entropy, adin);
+  CtrDrbg ref;
+  ref.instantiate(entropy, adin);
+  EXPECT_EQ(hw.nonce(), ref.generate(contract::kTaNonceBytes));
+  EXPECT_EQ(hw.mem_key(2), ref.generate(contract::kKeyBits / 8, adin));
+  EXPECT_THROW(hw.mem_key(1), std::out_of_range);
+  hw.finished(TaCmd::Zeroize, 0, false, TaErr::None, entropy, adin);
+  EXPECT_TRUE(hw.nonce().empty());
+  EXPECT_FALSE(hw.drbg().instantiated());
 }
 
 }  // namespace
