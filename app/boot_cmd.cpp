@@ -42,17 +42,8 @@ struct Wiped {
 
 int run_boot(const BootOptions& o) {
   // The host reads the header and checks the file against it.
-  const std::uint64_t size = regular_file_size(o.image, "--image");
-  std::ifstream in(o.image, std::ios::binary);
-  if (!in) throw Error("--image", fmt::format("'{}' cannot be opened", o.image));
-  Bytes raw(kHeaderSize);
-  in.read(reinterpret_cast<char*>(raw.data()), static_cast<std::streamsize>(raw.size()));
-  raw.resize(static_cast<std::size_t>(in.gcount()));
-  const ImageHeader header = for_option("--image", [&] {
-    const ImageHeader h = ImageHeader::parse(raw);
-    check_image_size(h, size);
-    return h;
-  });
+  ImageReader image(o.image, "--image");
+  const ImageHeader& header = image.header();
 
   // Every output is made (as a temporary file) or checked before the key is asked for;
   // all of them appear at the end, or none does. The plaintext is 0600.
@@ -116,8 +107,8 @@ int run_boot(const BootOptions& o) {
   std::uint64_t written = 0;
   {
     Progress bar("booting", !o.quiet);
-    for_each_page(
-        in, header, k_img.data, [&](std::uint64_t p, std::span<const std::uint8_t> plain) {
+    image.for_each_plain_page(
+        k_img.data, [&](std::uint64_t p, std::span<const std::uint8_t> plain) {
           const std::uint64_t frame = whole_dram ? p : p % kRingPages;
           const std::uint64_t addr = frame * kPageSize;
           memory.boot_page(0, addr, plain);

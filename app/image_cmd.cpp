@@ -73,16 +73,9 @@ int run_seal(const SealOptions& o) {
 }
 
 int run_inspect(const InspectOptions& o) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(o.image, ec)) throw Error(o.image, "is not a regular file");
-  const std::uint64_t size = std::filesystem::file_size(o.image, ec);
-  std::ifstream in(o.image, std::ios::binary);
-  if (!in) throw Error(o.image, "cannot open");
-  Bytes raw(kHeaderSize);
-  in.read(reinterpret_cast<char*>(raw.data()), static_cast<std::streamsize>(raw.size()));
-  raw.resize(static_cast<std::size_t>(in.gcount()));
-  const ImageHeader h = ImageHeader::parse(raw);
-  check_image_size(h, size);
+  const ImageReader image(o.image, o.image);
+  const ImageHeader& h = image.header();
+  const std::uint64_t size = image.file_size();
   const auto ct1 = std::span(h.ct1).first(h.ct1_length());
   const std::string nonce_hex = fmt::format("{:016x}", h.ctr_nonce);
   if (o.json) {

@@ -20,14 +20,7 @@ Bytes32 image_id_arg(const std::string& hex) {
 }
 
 Bytes32 image_id_of(const std::string& sealed) {
-  std::ifstream in(sealed, std::ios::binary);
-  if (!in) throw Error(sealed, "cannot open");
-  HeaderBytes h{};
-  in.read(reinterpret_cast<char*>(h.data()), static_cast<std::streamsize>(h.size()));
-  if (static_cast<std::size_t>(in.gcount()) != h.size()) {
-    throw Error(sealed, "shorter than an image header");
-  }
-  return ImageHeader::parse(h).image_id;
+  return ImageReader(sealed, sealed).header().image_id;
 }
 
 void print_list(const SqlitePolicyStore& store, bool json) {

@@ -10,6 +10,7 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include "tame/files.hpp"
 #include "tame/hpke.hpp"
 #include "tame/kdf.hpp"
 
@@ -282,6 +283,49 @@ void for_each_page(std::istream& payload, const ImageHeader& header,
     for (std::uint64_t i = 0; i < n; ++i) page(first + i, buf.subspan(i * kPageSize, kPageSize));
   }
   OPENSSL_cleanse(run.data(), run.size());
+}
+
+namespace {
+// A tame::Error from f, put under `field` unless it already names it.
+template <typename F>
+auto under(std::string_view field, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const Error& e) {
+    if (std::string_view(e.what()).starts_with(field)) throw;
+    throw Error(field, e.what());
+  }
+}
+}  // namespace
+
+ImageReader::ImageReader(const std::filesystem::path& path, std::string_view field)
+    : field_(field), file_size_(regular_file_size(path, field)) {
+  auto in = std::make_unique<std::ifstream>(path, std::ios::binary);
+  if (!*in) throw Error(field, fmt::format("'{}' cannot be opened", path.string()));
+  in_ = std::move(in);
+  header_ = under(field, [&] {
+    Bytes raw(kHeaderSize);
+    in_->read(reinterpret_cast<char*>(raw.data()), static_cast<std::streamsize>(raw.size()));
+    raw.resize(static_cast<std::size_t>(in_->gcount()));
+    const ImageHeader h = ImageHeader::parse(raw);
+    check_image_size(h, file_size_);
+    return h;
+  });
+}
+
+void ImageReader::read_page(std::span<std::uint8_t> page) {
+  if (page.size() != kPageSize) throw std::invalid_argument(fmt::format("a page is {} bytes", kPageSize));
+  if (pages_read_ == header_.page_count()) throw Error(field_, "payload: every page has been read");
+  under(field_, [&] { read_exact(*in_, page, "payload"); });
+  ++pages_read_;
+}
+
+void ImageReader::for_each_plain_page(
+    std::span<const std::uint8_t> k_img,
+    const std::function<void(std::uint64_t, std::span<const std::uint8_t>)>& page) {
+  if (pages_read_ != 0) throw std::logic_error("ImageReader: pages were read one by one already");
+  for_each_page(*in_, header_, k_img, page);  // errors of `page` are its own: not put under the field
+  pages_read_ = header_.page_count();
 }
 
 }  // namespace tame

@@ -6,8 +6,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <filesystem>
 #include <iosfwd>
+#include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "tame/atomic_file.hpp"
@@ -116,5 +119,35 @@ void for_each_page(std::istream& payload, const ImageHeader& header,
                    std::span<const std::uint8_t> k_img,
                    const std::function<void(std::uint64_t page_index,
                                             std::span<const std::uint8_t> plain)>& page);
+
+// A sealed image opened for reading: the one place a file becomes a checked header and a
+// stream of sealed pages (tame seal's checks, tame inspect, tame boot, the key service's
+// allow-image, tame-sim boot). The file must be a regular file; the header must parse and
+// the file must hold exactly the pages it announces. Every refusal is a tame::Error put
+// under `field` (the option or name that gave the path): "--image: 'x' is a directory",
+// "--image: image header magic: ...", "--image: payload: the file holds ...".
+class ImageReader {
+ public:
+  ImageReader(const std::filesystem::path& path, std::string_view field);
+
+  const ImageHeader& header() const noexcept { return header_; }
+  std::uint64_t file_size() const noexcept { return file_size_; }
+  std::uint64_t pages_read() const noexcept { return pages_read_; }
+
+  // The next sealed page (kPageSize bytes) into `page`; a short read throws naming
+  // "payload" under the field.
+  void read_page(std::span<std::uint8_t> page);
+  // Every page, decrypted with k_img (for_each_page: a short read throws naming "payload").
+  void for_each_plain_page(std::span<const std::uint8_t> k_img,
+                           const std::function<void(std::uint64_t page_index,
+                                                    std::span<const std::uint8_t> plain)>& page);
+
+ private:
+  std::string field_;
+  std::uint64_t file_size_ = 0;
+  std::unique_ptr<std::istream> in_;
+  ImageHeader header_;
+  std::uint64_t pages_read_ = 0;
+};
 
 }  // namespace tame
