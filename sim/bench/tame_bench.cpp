@@ -267,12 +267,30 @@ std::string today_iso() {
 
 }  // namespace
 
+// The figures before this work, to print ratios against (sim/bench/baseline.json).
+nlohmann::json read_baseline(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("--baseline: cannot read " + path);
+  try {
+    nlohmann::json j = nlohmann::json::parse(in);
+    if (!j.contains("commit") || !j["rtl_top_boot_series"].is_object() || j["rtl_top_boot_series"].empty() ||
+        !j["verilator_cycles_per_second"].is_object())
+      throw std::runtime_error("needs commit, rtl_top_boot_series and verilator_cycles_per_second");
+    return j;
+  } catch (const std::exception& e) {
+    throw std::runtime_error(fmt::format("--baseline: {}: {}", path, e.what()));
+  }
+}
+
 int main(int argc, char** argv) {
   CLI::App app{"tame-bench: throughput, latency and simulation speed of TAME"};
   std::string json_path;
   std::size_t megabytes = 16;
-  std::vector<std::size_t> boot_sizes{1, 4, 16, 64};
+  std::vector<std::size_t> boot_sizes{1, 4, 16, 64, 256};
+  std::string baseline_path = TAME_BENCH_BASELINE;
   app.add_option("--json", json_path, "also write the figures here as JSON");
+  app.add_option("--baseline", baseline_path, "figures to compare with (JSON, as sim/bench/baseline.json)")
+      ->capture_default_str();
   app.add_option("--megabytes", megabytes, "MiB streamed through the RTL per key size")->check(CLI::Range(1, 4096));
   app.add_option("--boot-sizes", boot_sizes, "image sizes in MiB booted through tame_top, each in a process of its own")
       ->delimiter(',')
@@ -282,6 +300,19 @@ int main(int argc, char** argv) {
 
   try {
     if (boot_sizes.empty()) throw std::runtime_error("--boot-sizes: name at least one image size");
+    const nlohmann::json baseline = read_baseline(baseline_path);
+    const auto& boot_before = baseline["rtl_top_boot_series"];
+    // The ratio to the baseline's boot of the same size, or of its largest when it has none.
+    auto boot_ratio = [&](const BootRow& b) {
+      const std::string key = std::to_string(b.megabytes);
+      std::string best = key;
+      if (!boot_before.contains(key)) {
+        std::size_t largest = 0;
+        for (const auto& [k, v] : boot_before.items()) largest = std::max<std::size_t>(largest, std::stoul(k));
+        best = std::to_string(largest);
+      }
+      return b.megabytes_per_second() / boot_before[best]["megabytes_per_second"].get<double>();
+    };
     // The report goes to FILE.tmp, opened now so that a folder that cannot be written
     // fails before minutes of work, and is renamed to FILE only when it is whole: a run
     // that fails leaves the previous report as it was.
@@ -306,14 +337,14 @@ int main(int argc, char** argv) {
     std::cout << fmt::format("\nFull top boot (tame_top), block 1 -> block 2 -> DRAM, each size in a fresh process "
                              "forked from this one ({:.1f} MiB)\n",
                              parent_rss_mib);
-    std::cout << fmt::format("  {:>6} {:>8} {:>12} {:>10} {:>12} {:>11} {:>14}\n", "MiB", "pages", "cycles",
-                             "wall s", "image MB/s", "Mcycles/s", "peak RSS MiB");
+    std::cout << fmt::format("  {:>6} {:>8} {:>12} {:>10} {:>12} {:>11} {:>14} {:>9}\n", "MiB", "pages", "cycles",
+                             "wall s", "image MB/s", "Mcycles/s", "peak RSS MiB", "x before");
     std::vector<BootRow> boots;
     for (std::size_t mib : boot_sizes) {
       const BootRow& b = boots.emplace_back(boot_in_child(mib));
-      std::cout << fmt::format("  {:>6} {:>8} {:>12} {:>10.2f} {:>12.3f} {:>11.4f} {:>14.1f}\n", b.megabytes,
+      std::cout << fmt::format("  {:>6} {:>8} {:>12} {:>10.2f} {:>12.3f} {:>11.4f} {:>14.1f} {:>9.1f}\n", b.megabytes,
                                b.pages, b.cycles, b.seconds, b.megabytes_per_second(), b.cycles_per_second() / 1e6,
-                               b.peak_rss_mib)
+                               b.peak_rss_mib, boot_ratio(b))
                 << std::flush;
     }
 
@@ -376,9 +407,24 @@ int main(int argc, char** argv) {
                                                {"wall_seconds", b.seconds},
                                                {"megabytes_per_second", b.megabytes_per_second()},
                                                {"verilator_cycles_per_second", b.cycles_per_second()},
-                                               {"peak_rss_mib", b.peak_rss_mib}});
+                                               {"peak_rss_mib", b.peak_rss_mib},
+                                               {"megabytes_per_second_vs_baseline", boot_ratio(b)}});
     report["rtl_top_boot_parent_rss_mib"] = parent_rss_mib;
     report["verilator_cycles_per_second"] = cycles_per_second;
+
+    // Every simulation speed of this run against the baseline's.
+    std::cout << fmt::format("\nVerilator speed against the baseline (commit {})\n  {:<32} {:>14} {:>14} {:>8}\n",
+                             baseline["commit"].get<std::string>(), "model", "before Mcyc/s", "now Mcyc/s", "ratio");
+    nlohmann::ordered_json versus;
+    for (const auto& [name, now] : cycles_per_second.items()) {
+      if (!baseline["verilator_cycles_per_second"].contains(name)) continue;
+      const double before = baseline["verilator_cycles_per_second"][name].get<double>();
+      const double ratio = now.get<double>() / before;
+      std::cout << fmt::format("  {:<32} {:>14.3f} {:>14.3f} {:>8.2f}\n", name, before / 1e6, now.get<double>() / 1e6,
+                               ratio);
+      versus[name] = {{"before", before}, {"now", now}, {"ratio", ratio}};
+    }
+    report["baseline"] = {{"commit", baseline["commit"]}, {"verilator_cycles_per_second", versus}};
 
     std::cout << fmt::format("\n{:<34} {:>12} {:>12} {:>14} {:>8}\n", "Model disk crypt vs OpenSSL",
                              "4 KiB MB/s", "16 KiB MB/s", "openssl MB/s", "ratio");

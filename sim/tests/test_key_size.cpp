@@ -5,8 +5,8 @@
 // beforehand), and the C++ drivers refuse to offer one. An AES-128 key still works, bit
 // for bit.
 //
-// Models: Vtame_ctr_crypt_k128 (tame_ctr_crypt -GMaxKeyBits=128) and Vtame_top_k128
-// (tame_top -GCores=2 -GDiskMaxKeyBits=128); neither needs public access or tracing.
+// Models (rtl/configs.json): Vtame_ctr_crypt_k128 (tame_ctr_crypt, MaxKeyBits 128) and
+// Vtame_top_k128 (tame_top, DiskMaxKeyBits 128, one lane per core to keep it small).
 #include <random>
 #include <stdexcept>
 
