@@ -286,15 +286,10 @@ void for_each_page(std::istream& payload, const ImageHeader& header,
 }
 
 namespace {
-// A tame::Error from f, put under `field` unless it already names it.
-template <typename F>
-auto under(std::string_view field, F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const Error& e) {
-    if (std::string_view(e.what()).starts_with(field)) throw;
-    throw Error(field, e.what());
-  }
+// The error again, put under `field` unless it already names it.
+[[noreturn]] void rethrow_under(std::string_view field, const Error& e) {
+  if (std::string_view(e.what()).starts_with(field)) throw;  // the exception being handled
+  throw Error(field, e.what());
 }
 }  // namespace
 
@@ -303,20 +298,25 @@ ImageReader::ImageReader(const std::filesystem::path& path, std::string_view fie
   auto in = std::make_unique<std::ifstream>(path, std::ios::binary);
   if (!*in) throw Error(field, fmt::format("'{}' cannot be opened", path.string()));
   in_ = std::move(in);
-  header_ = under(field, [&] {
-    Bytes raw(kHeaderSize);
-    in_->read(reinterpret_cast<char*>(raw.data()), static_cast<std::streamsize>(raw.size()));
-    raw.resize(static_cast<std::size_t>(in_->gcount()));
-    const ImageHeader h = ImageHeader::parse(raw);
-    check_image_size(h, file_size_);
-    return h;
-  });
+  Bytes raw(kHeaderSize);
+  in_->read(reinterpret_cast<char*>(raw.data()), static_cast<std::streamsize>(raw.size()));
+  raw.resize(static_cast<std::size_t>(in_->gcount()));
+  try {
+    header_ = ImageHeader::parse(raw);
+    check_image_size(header_, file_size_);
+  } catch (const Error& e) {
+    rethrow_under(field, e);
+  }
 }
 
 void ImageReader::read_page(std::span<std::uint8_t> page) {
   if (page.size() != kPageSize) throw std::invalid_argument(fmt::format("a page is {} bytes", kPageSize));
   if (pages_read_ == header_.page_count()) throw Error(field_, "payload: every page has been read");
-  under(field_, [&] { read_exact(*in_, page, "payload"); });
+  try {
+    read_exact(*in_, page, "payload");
+  } catch (const Error& e) {
+    rethrow_under(field_, e);
+  }
   ++pages_read_;
 }
 
