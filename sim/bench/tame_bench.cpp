@@ -33,8 +33,8 @@
 #include "Vtame_top.h"
 #include "ctr_crypt_driver.hpp"
 #include "line_crypt_driver.hpp"
-#include "mem_path_driver.hpp"
-#include "ta_driver.hpp"
+#include "boot_flow.hpp"
+#include "mem_harness.hpp"
 #include "tame/disk_crypt.hpp"
 
 namespace {
@@ -115,7 +115,7 @@ struct MemFigures {
 template <class Dut>
 MemFigures bench_mem_path(unsigned cores, std::size_t fills_per_core) {
   std::mt19937_64 rng(4);
-  tame::sim::MemPathDriver<Dut> drv(cores, 4);
+  tame::sim::MemPathHarness<Dut> drv(cores, 4);
   drv.load_key(0, random_bytes(rng, 32));
   drv.load_key(1, random_bytes(rng, 32));
   for (unsigned c = 0; c < cores; ++c) drv.set_core_slot(c, c % 2);
@@ -142,16 +142,9 @@ struct BootRun {
 // block 1 and block 2 into DRAM, streamed in batches so memory stays flat.
 BootRun bench_top_boot(std::size_t megabytes) {
   std::mt19937_64 rng(6);
-  tame::sim::MemPathDriver<Vtame_top> host(2, 6);
-  tame::sim::TaDriver<Vtame_top> ta(host.sim(), 6);
-  for (int i = 0; i < 16; ++i) ta.tick();
+  tame::sim::TopHarness<Vtame_top> host(2, 6);
   const Bytes k_img = random_bytes(rng, 32);
-  ta.command(tame::sim::TaCmd::Instantiate);
-  ta.stage_image_key(k_img);
-  ta.command(tame::sim::TaCmd::LoadImageKey, 0, true);
-  ta.command(tame::sim::TaCmd::DrawMemKey, 0);
-  ta.configure(0, 0, 0);
-  for (int i = 0; i < 100; ++i) ta.tick();
+  tame::sim::BootFlow<Vtame_top>(host.ta()).boot_with_key(k_img);  // INSTANTIATE .. CONFIGURE, slots ready
   const tame::DiskCrypt disk(k_img, 77);
   const std::size_t pages = megabytes * 256, batch = 256;
   Bytes plain = random_bytes(rng, tame::kPageSize), sealed(tame::kPageSize);

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "clocked.hpp"
-#include "mem_path_driver.hpp"  // MemPressure
+#include "mem_ports.hpp"  // MemPressure
 #include "tame/line_crypt.hpp"
 
 namespace tame::sim {
@@ -39,4 +39,15 @@ class LineCryptDriver {
   Clocked<Dut> sim_;
 };
 
+}  // namespace tame::sim
+
+// The models it is compiled for, one file each (instances_line_l*.cpp): a tool links only
+// the lane counts it runs.
+class Vtame_line_crypt_l1;
+class Vtame_line_crypt_l2;
+class Vtame_line_crypt_l4;
+namespace tame::sim {
+extern template class LineCryptDriver<Vtame_line_crypt_l1>;
+extern template class LineCryptDriver<Vtame_line_crypt_l2>;
+extern template class LineCryptDriver<Vtame_line_crypt_l4>;
 }  // namespace tame::sim

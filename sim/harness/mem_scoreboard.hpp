@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "mem_path_driver.hpp"
+#include "mem_ports.hpp"
 #include "tame/line_crypt.hpp"
 #include "tame/memory_model.hpp"
 

@@ -1,15 +1,15 @@
-// The trust anchor's side of a top with the key controller (rtl/ta/tame_ta_keyctrl.sv):
-// register accesses over AXI4-Lite, the entropy port fed from a seeded source, and the
-// key controller's commands. Beside the RTL it runs the model's CTR_DRBG on the very
-// same entropy and commands, so the scoreboard knows the TA nonce and every memory
-// session key the RTL draws without reading them out of the RTL (nothing can).
+// The driver of the trust anchor's port of a top with the key controller
+// (rtl/ta/tame_ta_keyctrl.sv): register accesses over AXI4-Lite, the entropy port fed
+// from a seeded source, and the key controller's commands, each waited for by polling
+// STATUS and ERROR. It is a driver only: it tells a listener (TopHarness wires the
+// model's TaKeyCtrlModel, tame/ta.hpp) of every command that finished, with the entropy
+// it consumed and what ADIN held, and predicts nothing itself.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <map>
-#include <memory>
+#include <functional>
 #include <optional>
 #include <random>
 #include <span>
@@ -20,7 +20,6 @@
 #include "clocked.hpp"
 #include "tame/bytes.hpp"
 #include "tame/contract.hpp"
-#include "tame/drbg.hpp"
 #include "wide.hpp"
 
 extern "C" {
@@ -35,6 +34,28 @@ using tame::TaCmd;
 using tame::TaErr;
 
 #define TAME_TA_REG(name) static_cast<std::uint32_t>(offsetof(tame_ta_regs_t, name))
+
+// A command the key controller finished, with what the DRBG saw.
+struct TaCommandDone {
+  TaCmd cmd;
+  unsigned slot;
+  bool with_adin;
+  TaErr err;
+  std::span<const std::uint8_t> entropy;  // the last entropy the controller consumed
+  std::span<const std::uint8_t> adin;     // what ADIN held (48 bytes)
+};
+
+// A command the controller refused where the caller needed it done: names the command
+// and the error as the register reference does ("trust anchor: LOAD_IMAGE_KEY refused:
+// NO_KEY_STAGED (6)").
+struct TaCommandError : Error {
+  TaCommandError(TaCmd c, TaErr e)
+      : Error("trust anchor", fmt::format("{} refused: {} ({})", ta_name(c), ta_name(e), static_cast<unsigned>(e))),
+        cmd(c),
+        err(e) {}
+  TaCmd cmd;
+  TaErr err;
+};
 
 template <class Dut>
 class TaDriver {
@@ -54,8 +75,8 @@ class TaDriver {
     put_slice(d.entropy_i, 0, entropy_);
   }
 
-  // The model's view: forget the DRBG (reset or zeroize).
-  void forget() { model_ = std::make_unique<CtrDrbg>(); }
+  // Told of every command that finished (refused or done).
+  void on_command_done(std::function<void(const TaCommandDone&)> listener) { listener_ = std::move(listener); }
 
   // One cycle with the entropy port served.
   void tick() {
@@ -114,19 +135,40 @@ class TaDriver {
     throw std::runtime_error(fmt::format("TA register read at {:#x} got no response", addr));
   }
 
-  // Runs a command and waits until the controller is idle; returns the error code.
+  std::uint32_t status() { return read(TAME_TA_REG(STATUS)); }
+
+  // Runs a command and waits for it by polling: STATUS.busy until clear, then ERROR. The
+  // CMD write's strobe is registered once before the controller's FSM sees it (two
+  // edges, which the write's own response already covers; two more ticks keep that true
+  // for any register slice in the port). A command done is counted in ERROR.done_count,
+  // one refused sets ERROR.code. Returns the error code.
   TaErr command(TaCmd cmd, unsigned slot = 0, bool key256 = true, bool adin = false) {
+    const std::uint32_t count0 = done_count(read(TAME_TA_REG(ERROR)));
     write(TAME_TA_REG(CMD), cmd_word(cmd, slot, key256, adin));
-    for (int i = 0; i < 4; ++i) tick();  // the command reaches the FSM two cycles after the write
+    tick(), tick();
     for (int i = 0; i < 20000; ++i) {
-      if ((read(TAME_TA_REG(STATUS)) & TAME_TA_REGS__STATUS__BUSY_bm) == 0) {
-        const auto err = static_cast<TaErr>((read(TAME_TA_REG(ERROR)) & TAME_TA_REGS__ERROR__CODE_bm) >>
-                                            TAME_TA_REGS__ERROR__CODE_bp);
-        mirror(cmd, slot, adin, err);
-        return err;
-      }
+      if ((status() & TAME_TA_REGS__STATUS__BUSY_bm) != 0) continue;
+      const std::uint32_t e = read(TAME_TA_REG(ERROR));
+      const auto err = static_cast<TaErr>((e & TAME_TA_REGS__ERROR__CODE_bm) >> TAME_TA_REGS__ERROR__CODE_bp);
+      if (err == TaErr::None && done_count(e) == count0) continue;  // not there yet
+      if (listener_) listener_({cmd, slot, adin, err, consumed_, adin_});
+      return err;
     }
-    throw std::runtime_error("TA command never finished");
+    throw std::runtime_error(fmt::format("TA command {} never finished", ta_name(cmd)));
+  }
+
+  // The same, for a command that must be done: throws TaCommandError otherwise.
+  void run(TaCmd cmd, unsigned slot = 0, bool key256 = true, bool adin = false) {
+    const TaErr err = command(cmd, slot, key256, adin);
+    if (err != TaErr::None) throw TaCommandError(cmd, err);
+  }
+
+  // Polls STATUS until every bit of `mask` is set (slots ready after a load: a key slot
+  // expands its round keys after the command is done).
+  void wait_status(std::uint32_t mask, const char* what) {
+    for (int i = 0; i < 20000; ++i)
+      if ((status() & mask) == mask) return;
+    throw std::runtime_error(fmt::format("TA STATUS: {} never set", what));
   }
 
   // The CMD register's value for a command (fields from tame_ta_regs.h).
@@ -184,40 +226,21 @@ class TaDriver {
                                    ((core_slots << TAME_TA_REGS__CONFIG__CORE_SLOT_bp) & TAME_TA_REGS__CONFIG__CORE_SLOT_bm));
   }
 
-  // What the model's DRBG drew: the last TA nonce, and each memory slot's session key.
-  const Bytes& model_nonce() const { return model_nonce_; }
-  const Bytes& model_mem_key(unsigned slot) const { return model_mem_keys_.at(slot); }
-  CtrDrbg& model_drbg() { return *model_; }
-
  private:
   void next_entropy() {
     for (auto& b : entropy_) b = static_cast<std::uint8_t>(entropy_rng_());
   }
 
-  // Replays a finished command on the model (only what the RTL did: refusals change
-  // nothing). The RTL mixes all 48 ADIN bytes into instantiate and reseed, and into a
-  // draw when the command says so.
-  void mirror(TaCmd cmd, unsigned slot, bool with_adin, TaErr err) {
-    if (err != TaErr::None) return;
-    const Bytes none;
-    switch (cmd) {
-      case TaCmd::Instantiate: model_->instantiate(consumed_, adin_); break;
-      case TaCmd::Reseed: model_->reseed(consumed_, adin_); break;
-      case TaCmd::DrawNonce: model_nonce_ = model_->generate(32, with_adin ? adin_ : none); break;
-      case TaCmd::DrawMemKey: model_mem_keys_[slot] = model_->generate(32, with_adin ? adin_ : none); break;
-      case TaCmd::Zeroize: forget(), model_mem_keys_.clear(), model_nonce_.clear(); break;
-      default: break;
-    }
+  static std::uint32_t done_count(std::uint32_t error_reg) {
+    return (error_reg & TAME_TA_REGS__ERROR__DONE_COUNT_bm) >> TAME_TA_REGS__ERROR__DONE_COUNT_bp;
   }
 
   Clocked<Dut>& sim_;
   std::mt19937_64 entropy_rng_;
   std::array<std::uint8_t, contract::kEntropyBits / 8> entropy_{}, consumed_{};
-  std::unique_ptr<CtrDrbg> model_ = std::make_unique<CtrDrbg>();
+  std::function<void(const TaCommandDone&)> listener_;
   Bytes adin_ = Bytes(contract::kAdinBytes, 0);   // what ADIN holds
   std::optional<bool> disk_aes256_;                   // FEATURES.disk_aes256, once read
-  Bytes model_nonce_;
-  std::map<unsigned, Bytes> model_mem_keys_;
 };
 
 }  // namespace tame::sim

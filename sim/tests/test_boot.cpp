@@ -1,5 +1,5 @@
-// The boot-and-fetch flow through the full top (tame_top): the TA firmware (here the
-// test, through the register port) loads the image key and draws the memory session
+// The boot-and-fetch flow through the full top (tame_top): the TA firmware (BootFlow,
+// through the register port) loads the image key and draws the memory session
 // key; the host sends sealed pages through block 1 and block 2 into DRAM; each core
 // reads its VM's lines through its block 3. Every DRAM write and every L2 read is
 // checked against the model, with K_mem known only from the model's own DRBG.
@@ -8,10 +8,10 @@
 #include <gtest/gtest.h>
 
 #include "Vtame_top.h"
-#include "mem_path_driver.hpp"
+#include "boot_flow.hpp"
+#include "mem_harness.hpp"
 #include "mem_scoreboard.hpp"
 #include "secrets.hpp"
-#include "ta_driver.hpp"
 #include "tame/disk_crypt.hpp"
 #include "test_support.hpp"
 
@@ -19,20 +19,13 @@ namespace tame::sim {
 namespace {
 
 struct Boot {
-  explicit Boot(std::uint64_t seed) : host(2, seed), ta(host.sim(), seed ^ 0x7a), sb(4, 1024), rng(seed) {
-    for (int i = 0; i < 16; ++i) ta.tick();
-  }
+  explicit Boot(std::uint64_t seed) : host(2, seed), sb(4, 1024), rng(seed) {}
 
-  // What the TA firmware does once M2 has been opened (the protocol runs in the model).
+  // What the TA firmware does once M2 has been opened (the protocol runs in the model):
+  // BootFlow from INSTANTIATE to CONFIGURE, slots polled until ready.
   void firmware_loads_keys(const Bytes& k_img) {
-    ASSERT_EQ(ta.command(TaCmd::Instantiate), TaErr::None);
-    ta.stage_image_key(k_img);
-    ASSERT_EQ(ta.command(TaCmd::LoadImageKey, 0, k_img.size() == 32), TaErr::None);
-    ASSERT_EQ(ta.command(TaCmd::DrawMemKey, 0), TaErr::None);
-    ASSERT_EQ(ta.command(TaCmd::LockDiskSlot, 0), TaErr::None);
-    ta.configure(0, 0, 0);  // disk slot 0, DRAM slot 0, both cores run VM 0
-    sb.load_key(0, ta.model_mem_key(0));
-    for (int i = 0; i < 100; ++i) ta.tick();
+    BootFlow<Vtame_top>(host.ta()).boot_with_key(k_img);  // disk slot 0, DRAM slot 0, both cores run VM 0
+    sb.load_key(0, host.ta_model().mem_key(0));
   }
 
   // The host fetches pages [0, n) of the sealed image into DRAM from first_line on.
@@ -47,8 +40,7 @@ struct Boot {
     }
   }
 
-  MemPathDriver<Vtame_top> host;
-  TaDriver<Vtame_top> ta;
+  TopHarness<Vtame_top> host;
   MemScoreboard sb;
   std::mt19937_64 rng;
 };
@@ -91,9 +83,7 @@ TEST(Boot, ResetInTheMiddleLeavesNoKeyAndTheNextBootSucceeds) {
   ASSERT_FALSE(b.host.run({1.0, 0.9}, b.rng, 300 + b.rng() % 800));
 
   b.host.reset();   // the pin: everything in flight is gone
-  b.ta.idle();
-  b.ta.forget();
-  for (int i = 0; i < 16; ++i) b.ta.tick();
+  for (int i = 0; i < 16; ++i) b.host.ta().tick();  // the key-slot RAMs wipe themselves after reset
   std::vector<std::string> live;
   for (const auto& s : secret_signals(b.host.sim().context()))
     if (!s.zero) live.push_back(s.name);

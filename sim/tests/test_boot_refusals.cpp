@@ -8,10 +8,11 @@
 #include <gtest/gtest.h>
 
 #include "Vtame_top.h"
-#include "clocked.hpp"
+#include "boot_flow.hpp"
+#include "mem_harness.hpp"
 #include "protocol_support.hpp"
 #include "secrets.hpp"
-#include "ta_driver.hpp"
+#include "tame/ta_firmware.hpp"
 
 namespace tame::sim {
 namespace {
@@ -23,17 +24,16 @@ struct Case {
   std::function<Bytes(const Bytes& m2, const Bytes& stale_m2)> tamper_m2 = [](const Bytes& m2, const Bytes&) { return m2; };
 };
 
-// Runs one boot attempt through the RTL; true when the image key was loaded.
-bool boot_attempt(const Case& c, test::World& w, Clocked<Vtame_top>& sim, TaDriver<Vtame_top>& ta,
-                  const Bytes& stale_m2, Bytes* m2_out = nullptr) {
-  EXPECT_EQ(ta.command(TaCmd::Instantiate), TaErr::None);
-  EXPECT_EQ(ta.command(TaCmd::DrawNonce), TaErr::None);
-  const Bytes nonce = ta.read_nonce();
-  Bytes32 n;
-  std::copy(nonce.begin(), nonce.end(), n.begin());
-  TrustAnchor firmware = w.trust_anchor();
-  const M1Bytes m1 = firmware.make_m1(w.header, n);
-  KeyRequest req{test::m1_bytes(m1), test::aad_bytes(w.header), w.ta.cert_der};
+// Runs one boot attempt through the RTL (BootFlow step by step, with the request and
+// the answer changed in between); true when the image key was loaded.
+bool boot_attempt(const Case& c, test::World& w, TopHarness<Vtame_top>& top, const Bytes& stale_m2,
+                  Bytes* m2_out = nullptr) {
+  BootFlow<Vtame_top> flow(top.ta());
+  flow.instantiate();
+  const Bytes32 nonce = flow.draw_nonce();
+  TaFirmware firmware(w.ta.uds, w.ta.cert_der);
+  KeyRequest req = BootFlow<Vtame_top>::key_request(firmware, w.header, nonce);
+  EXPECT_EQ(req.image_header, test::aad_bytes(w.header));
   c.tamper_request(req);
   const KeyService service{X25519Key(test::bytes32(0x5a)), w.policy};  // the World's key service key
   const Decision d = service.decide(req);
@@ -42,23 +42,20 @@ bool boot_attempt(const Case& c, test::World& w, Clocked<Vtame_top>& sim, TaDriv
   if (m2_out) *m2_out = m2;
   Bytes k_img;
   try {
-    k_img = firmware.accept_m2(m2);
-  } catch (const std::exception&) {
+    k_img = BootFlow<Vtame_top>::accept_m2(firmware, m2);
+  } catch (const Error&) {
     return false;
   }
-  ta.stage_image_key(k_img);
-  EXPECT_EQ(ta.command(TaCmd::LoadImageKey, 0, true), TaErr::None);
-  EXPECT_EQ(ta.command(TaCmd::DrawMemKey, 0), TaErr::None);
-  for (int i = 0; i < 100; ++i) ta.tick();
-  (void)sim;
+  flow.load_image_key(k_img);
+  flow.draw_mem_key(0);
   return true;
 }
 
-void expect_no_key_loaded(Clocked<Vtame_top>& sim, TaDriver<Vtame_top>& ta, const char* name) {
-  const std::uint32_t status = ta.read(TAME_TA_REG(STATUS));
+void expect_no_key_loaded(TopHarness<Vtame_top>& top, const char* name) {
+  const std::uint32_t status = top.ta().status();
   EXPECT_EQ(status & (TAME_TA_REGS__STATUS__DISK_SLOT_READY_bm | TAME_TA_REGS__STATUS__MEM_SLOT_READY_bm |
                       TAME_TA_REGS__STATUS__KEY_STAGED_bm), 0U) << name;
-  for (const auto& s : secret_signals(sim.context())) {
+  for (const auto& s : secret_signals(top.sim().context())) {
     if (s.zero) continue;
     EXPECT_NE(s.name.find("u_drbg"), std::string::npos) << name << ": key material in " << s.name;
   }
@@ -69,10 +66,8 @@ TEST(BootRefusals, EachRefusalThroughTheRtlLeavesNoKeyLoaded) {
   Bytes earlier_m2;
   {
     test::World w;
-    Clocked<Vtame_top> sim(1);
-    TaDriver<Vtame_top> ta(sim, 1);
-    sim.reset();
-    ASSERT_TRUE(boot_attempt({"grant", [](test::World&) {}}, w, sim, ta, {}, &earlier_m2)) << "the happy path";
+    TopHarness<Vtame_top> top(2, 1);
+    ASSERT_TRUE(boot_attempt({"grant", [](test::World&) {}}, w, top, {}, &earlier_m2)) << "the happy path";
   }
   const std::vector<Case> cases = {
       {"tampered header byte", [](test::World&) {}, [](KeyRequest& r) { r.image_header[12] ^= 1; }},
@@ -93,12 +88,10 @@ TEST(BootRefusals, EachRefusalThroughTheRtlLeavesNoKeyLoaded) {
   for (const auto& c : cases) {
     test::World w;
     c.prepare(w);
-    Clocked<Vtame_top> sim(seed);
-    TaDriver<Vtame_top> ta(sim, seed++);
-    sim.reset();
-    for (int i = 0; i < 16; ++i) ta.tick();
-    EXPECT_FALSE(boot_attempt(c, w, sim, ta, earlier_m2)) << c.name << ": the key was loaded";
-    expect_no_key_loaded(sim, ta, c.name);
+    TopHarness<Vtame_top> top(2, seed++);
+    for (int i = 0; i < 16; ++i) top.ta().tick();  // the key-slot RAMs wipe themselves after reset
+    EXPECT_FALSE(boot_attempt(c, w, top, earlier_m2)) << c.name << ": the key was loaded";
+    expect_no_key_loaded(top, c.name);
   }
 }
 

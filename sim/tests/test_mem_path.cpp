@@ -11,7 +11,7 @@
 
 #include "Vtame_mem_path.h"
 #include "Vtame_mem_path_c4.h"
-#include "mem_path_driver.hpp"
+#include "mem_harness.hpp"
 #include "mem_scoreboard.hpp"
 #include "test_support.hpp"
 
@@ -129,7 +129,7 @@ class System {
     return {0.3 + 0.7 * double(rng() % 101) / 100.0, 0.3 + 0.7 * double(rng() % 101) / 100.0};
   }
 
-  MemPathDriver<Dut> drv;
+  MemPathHarness<Dut> drv;
   MemScoreboard sb;
   std::mt19937_64 rng;
   std::vector<std::uint64_t> lines[2], fresh[2];

@@ -8,9 +8,9 @@
 #include <gtest/gtest.h>
 
 #include "Vtame_top.h"
-#include "clocked.hpp"
+#include "boot_flow.hpp"
+#include "mem_harness.hpp"
 #include "secrets.hpp"
-#include "ta_driver.hpp"
 #include "tame/contract.hpp"
 #include "test_support.hpp"
 
@@ -18,41 +18,32 @@ namespace tame::sim {
 namespace {
 
 struct Top {
-  explicit Top(std::uint64_t seed) : sim(seed), ta(sim, seed ^ 0x5eed) {
-    idle_host();
-    sim.reset();
-    wait_wipe();
-  }
-  void idle_host() {
-    auto& d = sim.dut();
-    d.disk_req_valid_i = d.disk_valid_i = d.page_valid_i = 0;
-    d.dram_ready_i = 1;
-    d.fill_valid_i = d.wb_valid_i = 0;
-    d.l2_ready_i = d.l3_ready_i = 3;
-  }
+  explicit Top(std::uint64_t seed) : top(2, seed), ta(top.ta()), flow(ta) { wait_wipe(); }
   void wait_wipe() {
     for (int i = 0; i < 16; ++i) ta.tick();  // the key-slot RAMs wipe themselves after reset
   }
-  std::uint32_t status() { return ta.read(TAME_TA_REG(STATUS)); }
+  std::uint32_t status() { return ta.status(); }
   std::vector<std::string> live_secrets() {
     std::vector<std::string> live;
-    for (const auto& s : secret_signals(sim.context()))
+    for (const auto& s : secret_signals(top.sim().context()))
       if (!s.zero) live.push_back(s.name);
     return live;
   }
-  Clocked<Vtame_top> sim;
-  TaDriver<Vtame_top> ta;
+  TopHarness<Vtame_top> top;  // the host's ports at rest: only the TA is driven
+  TaDriver<Vtame_top>& ta;
+  BootFlow<Vtame_top> flow;
 };
 
-// Loads an image key into disk slot 0 and draws session keys into memory slots 0 and 1.
+// Loads an image key into disk slot 0 and draws session keys into memory slots 0 and 1
+// (BootFlow's steps, each of which must be done), then polls STATUS until all are ready.
 Bytes load_keys(Top& t, std::mt19937_64& rng) {
-  EXPECT_EQ(t.ta.command(TaCmd::Instantiate), TaErr::None);
   const Bytes k_img = test::random_bytes(rng, 32);
-  t.ta.stage_image_key(k_img);
-  EXPECT_EQ(t.ta.command(TaCmd::LoadImageKey, 0, true), TaErr::None);
-  EXPECT_EQ(t.ta.command(TaCmd::DrawMemKey, 0), TaErr::None);
-  EXPECT_EQ(t.ta.command(TaCmd::DrawMemKey, 1), TaErr::None);
-  for (int i = 0; i < 200; ++i) t.ta.tick();  // let the slots finish expanding
+  t.flow.instantiate();
+  t.flow.load_image_key(k_img);
+  t.flow.draw_mem_key(0);
+  t.flow.draw_mem_key(1);
+  t.flow.wait_slots_ready(0, 0);
+  t.flow.wait_slots_ready(0, 1);
   return k_img;
 }
 
@@ -89,7 +80,7 @@ TEST(TrustAnchor, OutOfOrderCommandsAreRefusedAndChangeNoKey) {
   t.ta.stage_image_key(test::random_bytes(rng, 32));
   EXPECT_EQ(t.ta.command(TaCmd::LoadImageKey, 0, true), TaErr::SlotLocked);
   EXPECT_EQ(t.ta.command(TaCmd::DrawMemKey, 1), TaErr::SlotLocked);
-  const auto secrets = secret_signals(t.sim.context());
+  const auto secrets = secret_signals(t.top.sim().context());
   // A command while another runs is refused, and the running one completes.
   t.ta.write(TAME_TA_REG(CMD), TaDriver<Vtame_top>::cmd_word(TaCmd::DrawNonce, 0, false));
   t.ta.write(TAME_TA_REG(CMD), TaDriver<Vtame_top>::cmd_word(TaCmd::DrawMemKey, 2, false));
@@ -108,7 +99,7 @@ TEST(TrustAnchor, NoRegisterReadShowsAKeyBit) {
   Top t(3);
   const Bytes k_img = load_keys(t, rng);
   std::set<std::uint32_t> key_words;
-  for (const Bytes* k : {&k_img, &t.ta.model_mem_key(0), &t.ta.model_mem_key(1)})
+  for (const Bytes* k : {&k_img, &t.top.ta_model().mem_key(0), &t.top.ta_model().mem_key(1)})
     for (std::size_t i = 0; i + 4 <= k->size(); i += 4)
       key_words.insert((std::uint32_t{(*k)[i]} << 24) | (std::uint32_t{(*k)[i + 1]} << 16) |
                        (std::uint32_t{(*k)[i + 2]} << 8) | (*k)[i + 3]);
@@ -130,12 +121,12 @@ TEST(TrustAnchor, ZeroizeClearsEveryKeyBit) {
   t.ta.stage_image_key(test::random_bytes(rng, 32));   // a staged key, too
   ASSERT_FALSE(t.live_secrets().empty()) << "the keys should be somewhere before zeroize";
   EXPECT_EQ(t.ta.command(TaCmd::Zeroize), TaErr::None);
-  for (int i = 0; i < 16; ++i) t.ta.tick();
+  t.wait_wipe();  // zeroize wipes the key-slot RAMs as a reset does
   const auto live = t.live_secrets();
   EXPECT_TRUE(live.empty()) << live.size() << " signals still hold key bits, e.g. " << live.front();
   EXPECT_EQ(t.status() & (TAME_TA_REGS__STATUS__DISK_SLOT_READY_bm | TAME_TA_REGS__STATUS__MEM_SLOT_READY_bm |
                           TAME_TA_REGS__STATUS__DRBG_READY_bm | TAME_TA_REGS__STATUS__NONCE_OPEN_bm), 0U);
-  EXPECT_GT(secret_signals(t.sim.context()).size(), 100U) << "the inspector should see every key RAM";
+  EXPECT_GT(secret_signals(t.top.sim().context()).size(), 100U) << "the inspector should see every key RAM";
 }
 
 TEST(TrustAnchor, ResetClearsEveryKeyBit) {
@@ -143,8 +134,7 @@ TEST(TrustAnchor, ResetClearsEveryKeyBit) {
   Top t(5);
   load_keys(t, rng);
   t.ta.stage_image_key(test::random_bytes(rng, 32));
-  t.sim.reset();
-  t.ta.forget();
+  t.top.reset();
   t.wait_wipe();
   const auto live = t.live_secrets();
   EXPECT_TRUE(live.empty()) << live.size() << " signals still hold key bits, e.g. " << live.front();
@@ -163,9 +153,9 @@ TEST(TrustAnchor, DrbgDrawsWhatTheModelDraws) {
       ASSERT_EQ(t.ta.command(TaCmd::Reseed, 0, true, adin), TaErr::None);
     }
     ASSERT_EQ(t.ta.command(TaCmd::DrawNonce, 0, true, adin), TaErr::None);
-    EXPECT_EQ(to_hex(t.ta.read_nonce()), to_hex(t.ta.model_nonce())) << "draw " << i;
+    EXPECT_EQ(to_hex(t.ta.read_nonce()), to_hex(t.top.ta_model().nonce())) << "draw " << i;
   }
-  EXPECT_EQ(t.ta.read(TAME_TA_REG(RESEED_COUNT)), t.ta.model_drbg().reseed_counter());
+  EXPECT_EQ(t.ta.read(TAME_TA_REG(RESEED_COUNT)), t.top.ta_model().drbg().reseed_counter());
 }
 
 }  // namespace

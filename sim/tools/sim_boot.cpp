@@ -1,5 +1,5 @@
-// tame-sim boot. The TA firmware model (C++: the protocol's public-key steps) drives the
-// RTL key controller over its register port: the RTL DRBG draws the TA nonce, the
+// tame-sim boot. The TA firmware model (TaFirmware, run by BootFlow) drives the RTL key
+// controller over its register port: the RTL DRBG draws the TA nonce, the
 // firmware builds M1 with it, the host relays M1 to the key service, the firmware opens
 // M2 and writes the image key into the write-only KEY_LOAD registers; the RTL then
 // draws the memory session key into its slots by itself. The host model fetches every
@@ -14,7 +14,6 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <random>
 
 #include <fmt/format.h>
@@ -22,9 +21,9 @@
 
 #include "Vtame_top.h"
 #include "Vtame_top_c4.h"
-#include "mem_path_driver.hpp"
+#include "boot_flow.hpp"
+#include "mem_harness.hpp"
 #include "mem_scoreboard.hpp"
-#include "ta_driver.hpp"
 #include "tame/atomic_file.hpp"
 #include "tame/disk_crypt.hpp"
 #include "tame/files.hpp"
@@ -32,7 +31,7 @@
 #include "tame/keyservice_client.hpp"
 #include "tame/manufacture.hpp"
 #include "tame/protocol.hpp"
-#include "tame/ta.hpp"
+#include "tame/ta_firmware.hpp"
 
 namespace tame::sim {
 namespace {
@@ -52,59 +51,31 @@ void progress(bool on, std::uint64_t done, std::uint64_t total) {
 // The flow on a top with `cores` cores (Dut: tame_top built for that many).
 template <class Dut>
 int boot_on(const SimBootOptions& o, unsigned cores) {
-  std::error_code ec;
-  if (!fs::is_regular_file(o.image, ec)) throw Error("--image", fmt::format("'{}' is not a regular file", o.image));
-  std::ifstream in(o.image, std::ios::binary);
-  if (!in) throw Error("--image", fmt::format("cannot open '{}'", o.image));
-  Bytes raw(kHeaderSize);
-  in.read(reinterpret_cast<char*>(raw.data()), static_cast<std::streamsize>(raw.size()));
-  raw.resize(static_cast<std::size_t>(in.gcount()));
-  const ImageHeader header = ImageHeader::parse(raw);
-  check_image_size(header, fs::file_size(o.image));
+  ImageReader image(o.image, "--image");
+  const ImageHeader& header = image.header();
   const TaFiles files = load_ta(o.ta);
 
   const std::uint64_t seed = std::random_device{}();
-  MemPathDriver<Dut> host(cores, seed);
-  TaDriver<Dut> ta(host.sim(), seed ^ 0x7a);
+  TopHarness<Dut> host(cores, seed);
   if (!o.trace.empty()) host.sim().trace_to(o.trace);
   MemScoreboard sb(4, 4096);
   std::mt19937_64 rng(seed);
-  for (int i = 0; i < 16; ++i) ta.tick();  // the key-slot RAMs wipe themselves after reset
   const auto t0 = std::chrono::steady_clock::now();
 
   // ---- the trust anchor obtains the image key (firmware model + RTL key controller)
-  auto expect_ok = [](TaErr e, const char* what) {
-    if (e != TaErr::None) throw Error("trust anchor", fmt::format("{} refused with error {}", what, int(e)));
-  };
-  expect_ok(ta.command(TaCmd::Instantiate), "INSTANTIATE");
-  expect_ok(ta.command(TaCmd::DrawNonce), "DRAW_NONCE");
-  const Bytes nonce = ta.read_nonce();
-  Bytes32 ta_nonce;
-  std::copy(nonce.begin(), nonce.end(), ta_nonce.begin());
-  TrustAnchor firmware(files.uds, files.cert_der, Bytes(TrustAnchor::kEntropySize, 0));
-  const M1Bytes m1 = firmware.make_m1(header, ta_nonce);
-  const HeaderAad aad = header.aad();
-  const Bytes m2 = ask_key_service(o.keyservice, {Bytes(m1.begin(), m1.end()), Bytes(aad.begin(), aad.end()),
-                                                  files.cert_der});
-  if (!o.dump_messages.empty()) {
-    fs::create_directories(o.dump_messages, ec);
-    write_file(fs::path(o.dump_messages) / "m1.bin", m1);
-    write_file(fs::path(o.dump_messages) / "m2.bin", m2);
-  }
-  Bytes k_img;
-  try {
-    k_img = firmware.accept_m2(m2);
-  } catch (const std::exception& e) {
-    throw Error("M2", fmt::format("refused by the trust anchor: {}", e.what()));
-  }
-  ta.stage_image_key(k_img);
-  expect_ok(ta.command(TaCmd::LoadImageKey, 0, k_img.size() == 32), "LOAD_IMAGE_KEY");
-  expect_ok(ta.command(TaCmd::LockDiskSlot, 0), "LOCK_DISK_SLOT");
-  expect_ok(ta.command(TaCmd::DrawMemKey, 0), "DRAW_MEM_KEY");
-  ta.configure(0, 0, 0);  // block 1 slot 0, block 2 slot 0, every core runs this VM
-  for (int i = 0; i < 100; ++i) ta.tick();
+  TaFirmware firmware(files.uds, files.cert_der);
+  Bytes k_img = BootFlow<Dut>(host.ta()).boot(firmware, header, [&](const KeyRequest& request) {
+    const Bytes m2 = ask_key_service(o.keyservice, request);
+    if (!o.dump_messages.empty()) {
+      std::error_code ec;
+      fs::create_directories(o.dump_messages, ec);
+      write_file(fs::path(o.dump_messages) / "m1.bin", request.m1);
+      write_file(fs::path(o.dump_messages) / "m2.bin", m2);
+    }
+    return m2;
+  });  // block 1 slot 0, block 2 slot 0, every core runs this VM
   // From here on k_img is the scoreboard's copy (the model's view), not the firmware's.
-  sb.load_key(0, ta.model_mem_key(0));
+  sb.load_key(0, host.ta_model().mem_key(0));
   const DiskCrypt model_disk(k_img, header.ctr_nonce);
 
   // ---- the host boots every page into DRAM; the cores read every line back
@@ -116,8 +87,7 @@ int boot_on(const SimBootOptions& o, unsigned cores) {
     const std::uint64_t n = std::min<std::uint64_t>(kBatchPages, pages - first);
     std::vector<Bytes> plains;
     for (std::uint64_t p = first; p < first + n; ++p) {
-      in.read(reinterpret_cast<char*>(sealed.data()), kPageSize);
-      if (in.gcount() != static_cast<std::streamsize>(kPageSize)) throw Error("--image", "short read in the payload");
+      image.read_page(sealed);
       const std::uint64_t line = kPage0Line + kLinesPerPage * p;
       host.queue_disk_page(line, header.ctr_nonce, kBlocksPerPage * p, sealed);
       model_disk.crypt_page(p, sealed, plain);
@@ -150,7 +120,7 @@ int boot_on(const SimBootOptions& o, unsigned cores) {
     const nlohmann::json secrets = {
         {"warning", "simulation only: keys exported by tame-sim for tests (--export-test-secrets)"},
         {"k_img", to_hex(k_img)},
-        {"k_mem", to_hex(ta.model_mem_key(0))},
+        {"k_mem", to_hex(host.ta_model().mem_key(0))},
         {"page0_addr", fmt::format("{:x}", kPage0Line * kLineSize)}};
     AtomicFile f(o.export_test_secrets, fs::perms::owner_read | fs::perms::owner_write);
     const std::string text = secrets.dump(2) + "\n";

@@ -1,12 +1,13 @@
+// The member functions of LineCryptDriver, included only by the files that compile them
+// for one model each (instances_line_l1.cpp, _l2, _l4).
+#pragma once
+
 #include "line_crypt_driver.hpp"
 
 #include <stdexcept>
 
 #include <fmt/format.h>
 
-#include "Vtame_line_crypt_l1.h"
-#include "Vtame_line_crypt_l2.h"
-#include "Vtame_line_crypt_l4.h"
 #include "key_port.hpp"
 #include "wide.hpp"
 
@@ -81,8 +82,5 @@ LineRunResult LineCryptDriver<Dut>::run(const std::vector<LineJob>& jobs, MemPre
   return r;
 }
 
-template class LineCryptDriver<Vtame_line_crypt_l1>;
-template class LineCryptDriver<Vtame_line_crypt_l2>;
-template class LineCryptDriver<Vtame_line_crypt_l4>;
 
 }  // namespace tame::sim

@@ -1,0 +1,7 @@
+// LineCryptDriver compiled for the line crypt block with 4 lanes.
+#include "Vtame_line_crypt_l4.h"
+#include "line_crypt_driver_impl.hpp"
+
+namespace tame::sim {
+template class LineCryptDriver<Vtame_line_crypt_l4>;
+}  // namespace tame::sim
