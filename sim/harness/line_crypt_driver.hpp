@@ -46,8 +46,6 @@ class LineCryptDriver {
 class Vtame_line_crypt_l1;
 class Vtame_line_crypt_l2;
 class Vtame_line_crypt_l4;
-namespace tame::sim {
-extern template class LineCryptDriver<Vtame_line_crypt_l1>;
-extern template class LineCryptDriver<Vtame_line_crypt_l2>;
-extern template class LineCryptDriver<Vtame_line_crypt_l4>;
-}  // namespace tame::sim
+extern template class tame::sim::LineCryptDriver<Vtame_line_crypt_l1>;
+extern template class tame::sim::LineCryptDriver<Vtame_line_crypt_l2>;
+extern template class tame::sim::LineCryptDriver<Vtame_line_crypt_l4>;

@@ -105,12 +105,10 @@ class TopHarness : public HostHarness<Dut> {
 
 // The models these are compiled for (instances_*.cpp).
 class Vtame_mem_path;
+extern template class tame::sim::MemPathHarness<Vtame_mem_path>;
 class Vtame_mem_path_c4;
+extern template class tame::sim::MemPathHarness<Vtame_mem_path_c4>;
 class Vtame_top;
+extern template class tame::sim::TopHarness<Vtame_top>;
 class Vtame_top_c4;
-namespace tame::sim {
-extern template class MemPathHarness<Vtame_mem_path>;
-extern template class MemPathHarness<Vtame_mem_path_c4>;
-extern template class TopHarness<Vtame_top>;
-extern template class TopHarness<Vtame_top_c4>;
-}  // namespace tame::sim
+extern template class tame::sim::TopHarness<Vtame_top_c4>;
