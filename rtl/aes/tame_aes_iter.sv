@@ -71,7 +71,6 @@ module tame_aes_iter #(
     end
     tame_aes_sbox #(.Impl(tame_pkg::sbox_single_stage(SboxImpl))) u_sbox (
       .clk_i,
-      .en_i(2'b11),
       .a_i ({x[c][31:24], x[(c + 1) % 4][23:16], x[(c + 2) % 4][15:8], x[(c + 3) % 4][7:0]}),
       .s_o (s[c]),
       .d_o (d[c])

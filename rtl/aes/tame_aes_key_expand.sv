@@ -40,7 +40,7 @@ module tame_aes_key_expand #(
 
   logic [31:0] unused_double;  // key expansion has no MixColumns
   tame_aes_sbox #(.Impl(SboxImpl)) u_sbox (
-    .clk_i, .en_i(2'b11), .a_i(sub_in), .s_o(sub_out), .d_o(unused_double));
+    .clk_i, .a_i(sub_in), .s_o(sub_out), .d_o(unused_double));
 
   // SubWord of key material: held only while a key is being expanded.
   always_ff @(posedge clk_i or negedge rst_ni) begin

@@ -262,26 +262,6 @@ module tame_aes_pipe #(
   logic [SlotW-1:0] slot_q   [1:Stages];
   logic             is256_q  [1:Stages];
 
-  // A stage register loads only in the cycle a block moves into it: idle stages do not
-  // toggle (power on silicon, and an idle block costs a simulator next to nothing).
-  // After reset and zeroize every stage loads while the round keys are wiped and Stages
-  // clocks more, so that no stage keeps a value computed under a key that is gone.
-  localparam int FlushW = $clog2(Stages + 1);
-  logic [FlushW-1:0] flush_q;
-  logic [Stages:1]   stage_en;
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni)                                     flush_q <= FlushW'(Stages);
-    else if (zeroize_i || load_state_q == LoadWipe)  flush_q <= FlushW'(Stages);
-    else if (flush_q != '0)                          flush_q <= flush_q - 1'b1;
-  end
-  for (genvar p = 1; p <= Stages; p++) begin : g_stage_en
-    if (p == 1) begin : g_first
-      assign stage_en[p] = accept || flush_q != '0;
-    end else begin : g_next
-      assign stage_en[p] = valid_q[p-1] || flush_q != '0;
-    end
-  end
-
   // ShiftRows commutes with SubBytes, so it is done on the way into the S-boxes: the
   // S-box column c of round k+1 reads row r of column c+r of round k's input.
   function automatic logic [31:0] shifted_in(int k, int c);
@@ -295,7 +275,7 @@ module tame_aes_pipe #(
     logic [31:0] added;
     assign added = in_block_i[127 - 32 * c -: 32] ^ rk_rd[0][127 - 32 * c -: 32];
     if (MixReg) begin : g_reg
-      always_ff @(posedge clk_i) if (stage_en[1]) round_in[c] <= added;
+      always_ff @(posedge clk_i) round_in[c] <= added;
     end else begin : g_wire
       assign round_in[c] = added;
     end
@@ -303,11 +283,8 @@ module tame_aes_pipe #(
 
   for (genvar k = 1; k <= Nr; k++) begin : g_stage
     for (genvar c = 0; c < 4; c++) begin : g_column
-      // The S-box registers are stages Off+(k-1)*Rs+1 and, with two, the one after it.
-      localparam int P1 = Off + (k - 1) * Rs + 1;
       tame_aes_sbox #(.Impl(SboxImpl)) u_sbox (
         .clk_i,
-        .en_i({(Ss == 2) ? stage_en[P1 + Ss - 1] : 1'b0, stage_en[P1]}),
         .a_i (shifted_in(k - 1, c)),
         .s_o (s_q[4 * (k - 1) + c]),
         .d_o (d_q[4 * (k - 1) + c])
@@ -317,7 +294,7 @@ module tame_aes_pipe #(
         assign mixed = tame_pkg::mix_column(s_q[4 * (k - 1) + c], d_q[4 * (k - 1) + c])
                        ^ rk_rd[k][127 - 32 * c -: 32];
         if (MixReg) begin : g_reg
-          always_ff @(posedge clk_i) if (stage_en[Off + k * Rs]) round_in[4 * k + c] <= mixed;
+          always_ff @(posedge clk_i) round_in[4 * k + c] <= mixed;
         end else begin : g_wire
           assign round_in[4 * k + c] = mixed;
         end
@@ -352,7 +329,7 @@ module tame_aes_pipe #(
     assign last_sum[127 - 32 * c -: 32] = s_q[4 * (Nr - 1) + c] ^ rk_rd[Nr][127 - 32 * c -: 32];
   end
   if (MixReg) begin : g_last_reg
-    always_ff @(posedge clk_i) if (stage_en[Stages]) last_round <= last_sum;
+    always_ff @(posedge clk_i) last_round <= last_sum;
   end else begin : g_last_wire
     assign last_round = last_sum;
   end
@@ -365,11 +342,11 @@ module tame_aes_pipe #(
     logic [127:0] early_q [First:Stages];
     for (genvar c = 0; c < 4; c++) begin : g_early
       always_ff @(posedge clk_i) begin
-        if (stage_en[First]) early_q[First][127 - 32 * c -: 32] <= s_q[4 * 9 + c] ^ rk_rd[10][127 - 32 * c -: 32];
+        early_q[First][127 - 32 * c -: 32] <= s_q[4 * 9 + c] ^ rk_rd[10][127 - 32 * c -: 32];
       end
     end
     for (genvar p = First + 1; p <= Stages; p++) begin : g_delay
-      always_ff @(posedge clk_i) if (stage_en[p]) early_q[p] <= early_q[p-1];
+      always_ff @(posedge clk_i) early_q[p] <= early_q[p-1];
     end
     assign result = is256_q[Stages] ? last_round : early_q[Stages];
   end else begin : g_aes128_only

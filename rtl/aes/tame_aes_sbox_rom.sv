@@ -1,8 +1,6 @@
 // Two S-box lookups from one 256 x 16 ROM: entry a is {{02}S(a), S(a)}. Read only through
 // a register, which is the shape Yosys maps onto one ECP5 DP16KD (two read ports). With
 // OutReg a second register follows, as the block RAM's own output register would.
-// en_i[0] enables the read register and en_i[1] the output register (the block RAM's
-// clock enables).
 //
 // This is the portable build, for simulation and for any FPGA. The ECP5 flow reads
 // rtl/fpga/ecp5/tame_aes_sbox_rom.sv instead: the same module as a DP16KD instance,
@@ -11,7 +9,6 @@ module tame_aes_sbox_rom #(
   parameter bit OutReg = 1'b0
 ) (
   input  logic        clk_i,
-  input  logic [1:0]  en_i,
   input  logic [7:0]  a0_i,
   input  logic [7:0]  a1_i,
   output logic [15:0] q0_o,
@@ -28,24 +25,18 @@ module tame_aes_sbox_rom #(
 
   logic [15:0] r0, r1;
   always_ff @(posedge clk_i) begin
-    if (en_i[0]) begin
-      r0 <= rom[a0_i];
-      r1 <= rom[a1_i];
-    end
+    r0 <= rom[a0_i];
+    r1 <= rom[a1_i];
   end
 
   if (OutReg) begin : g_out_reg
     always_ff @(posedge clk_i) begin
-      if (en_i[1]) begin
-        q0_o <= r0;
-        q1_o <= r1;
-      end
+      q0_o <= r0;
+      q1_o <= r1;
     end
   end else begin : g_no_out_reg
     assign q0_o = r0;
     assign q1_o = r1;
-    logic unused;
-    assign unused = en_i[1];
   end
 
 endmodule

@@ -10,7 +10,6 @@ module tame_aes_sbox_rom #(
   parameter bit OutReg = 1'b0
 ) (
   input  logic        clk_i,
-  input  logic [1:0]  en_i,     // clock enables: the array read, the output register
   input  logic [7:0]  a0_i,
   input  logic [7:0]  a1_i,
   output logic [15:0] q0_o,
@@ -62,9 +61,9 @@ module tame_aes_sbox_rom #(
     .DIB17(1'b0), .DIB16(1'b0), .DIB15(1'b0), .DIB14(1'b0), .DIB13(1'b0), .DIB12(1'b0),
     .DIB11(1'b0), .DIB10(1'b0), .DIB9(1'b0), .DIB8(1'b0), .DIB7(1'b0), .DIB6(1'b0),
     .DIB5(1'b0), .DIB4(1'b0), .DIB3(1'b0), .DIB2(1'b0), .DIB1(1'b0), .DIB0(1'b0),
-    .CLKA(clk_i), .CEA(en_i[0]), .OCEA(en_i[1]), .WEA(1'b0), .RSTA(1'b0),
+    .CLKA(clk_i), .CEA(1'b1), .OCEA(1'b1), .WEA(1'b0), .RSTA(1'b0),
     .CSA2(1'b0), .CSA1(1'b0), .CSA0(1'b0),
-    .CLKB(clk_i), .CEB(en_i[0]), .OCEB(en_i[1]), .WEB(1'b0), .RSTB(1'b0),
+    .CLKB(clk_i), .CEB(1'b1), .OCEB(1'b1), .WEB(1'b0), .RSTB(1'b0),
     .CSB2(1'b0), .CSB1(1'b0), .CSB0(1'b0),
     .DOA17(doa[17]), .DOA16(doa[16]), .DOA15(doa[15]), .DOA14(doa[14]), .DOA13(doa[13]),
     .DOA12(doa[12]), .DOA11(doa[11]), .DOA10(doa[10]), .DOA9(doa[9]), .DOA8(doa[8]),

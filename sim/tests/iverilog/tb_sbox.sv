@@ -23,7 +23,7 @@ module tb_sbox;
   logic [31:0] d [NumImpl];
 
   for (genvar k = 0; k < NumImpl; k++) begin : g_impl
-    tame_aes_sbox #(.Impl(impl_of(k))) u_sbox (.clk_i(clk), .en_i(2'b11), .a_i(a), .s_o(s[k]), .d_o(d[k]));
+    tame_aes_sbox #(.Impl(impl_of(k))) u_sbox (.clk_i(clk), .a_i(a), .s_o(s[k]), .d_o(d[k]));
   end
 
   function automatic logic [7:0] gmul(input logic [7:0] x, input logic [7:0] y);
