@@ -236,8 +236,7 @@ struct HttpServer::Impl {
     c.out_done = 0;
     c.state = State::kWriting;
     c.deadline = Clock::now() + limits.write_timeout;
-    set_events(id, c, EPOLLOUT);
-    flush(id, c);
+    flush(id, c);  // most answers go out at once; the rest wait for EPOLLOUT
   }
 
   void refuse(std::uint64_t id, Conn& c, const HttpRefusal& r) {
@@ -256,7 +255,10 @@ struct HttpServer::Impl {
         c.out_done += static_cast<std::size_t>(n);
         continue;
       }
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        set_events(id, c, EPOLLOUT);
+        return;
+      }
       if (n < 0 && errno == EINTR) continue;
       drop(id);
       return;
