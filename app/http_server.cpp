@@ -158,6 +158,8 @@ struct HttpServer::Impl {
   std::uint64_t next_id = kFirstConnId;
   bool accepting = true;
   Clock::time_point accept_resume;
+  Clock::time_point busy_next_log;
+  std::uint64_t busy_unlogged = 0;
 
   // Worker side.
   std::mutex mutex;
@@ -234,8 +236,7 @@ struct HttpServer::Impl {
     c.out_done = 0;
     c.state = State::kWriting;
     c.deadline = Clock::now() + limits.write_timeout;
-    set_events(id, c, EPOLLOUT);
-    flush(id, c);
+    flush(id, c);  // most answers go out at once; the rest wait for EPOLLOUT
   }
 
   void refuse(std::uint64_t id, Conn& c, const HttpRefusal& r) {
@@ -254,7 +255,10 @@ struct HttpServer::Impl {
         c.out_done += static_cast<std::size_t>(n);
         continue;
       }
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        set_events(id, c, EPOLLOUT);
+        return;
+      }
       if (n < 0 && errno == EINTR) continue;
       drop(id);
       return;
@@ -561,7 +565,14 @@ struct HttpServer::Impl {
       if (conns.size() >= limits.max_connections) {
         const std::string detail =
             fmt::format("connections: at most {} at once", limits.max_connections);
-        refused(host, 503, "busy", detail);
+        // A flood of these is logged as one line a second with a count, so that the log
+        // cannot become the bottleneck.
+        if (Clock::now() >= busy_next_log) {
+          refused(host, 503, "busy", detail);
+          busy_next_log = Clock::now() + std::chrono::seconds(1);
+        } else {
+          ++busy_unlogged;
+        }
         const std::string answer = serialize({503, refusal_body("busy", detail)}, true);
         [[maybe_unused]] const ssize_t n = send(fd, answer.data(), answer.size(), MSG_NOSIGNAL);
         close(fd);
@@ -608,6 +619,13 @@ struct HttpServer::Impl {
 
   void sweep() {
     const auto now = Clock::now();
+    if (busy_unlogged > 0 && now >= busy_next_log) {
+      refused("", 503, "busy",
+              fmt::format("connections: at most {} at once; {} more refused in the last second",
+                          limits.max_connections, busy_unlogged));
+      busy_unlogged = 0;
+      busy_next_log = now + std::chrono::seconds(1);
+    }
     if (!accepting && now >= accept_resume) {
       epoll_event ev{};
       ev.events = EPOLLIN;

@@ -128,6 +128,12 @@ int run_serve(const ServeOptions& o) {
     check_not_writable_by_others(dir);
     check_not_writable_by_others(dir / kPolicyDbFile);
     check_not_writable_by_others(dir / kKsPrivateFile);
+    // SQLite's journal files, when there: a write to the WAL is a write to the store.
+    for (const char* suffix : {"-wal", "-shm"}) {
+      const std::filesystem::path journal = dir / (std::string(kPolicyDbFile) + suffix);
+      std::error_code ec;
+      if (std::filesystem::exists(journal, ec)) check_not_writable_by_others(journal);
+    }
   });
   SqlitePolicyStore store = for_option("--dir", [&] { return SqlitePolicyStore(dir / kPolicyDbFile); });
   const KeyService service(for_option("--dir", [&] { return load_ks_private_key(dir); }), store);

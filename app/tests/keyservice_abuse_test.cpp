@@ -370,7 +370,9 @@ TEST_F(KeyServiceAbuse, GenuineRequestsAreServedWhileAbusersAreBounded) {
   EXPECT_GT(slowloris_cut, 0);
   EXPECT_GT(uploads_413, 0);
   EXPECT_GT(hwm_kb, 0);
+#ifndef __SANITIZE_ADDRESS__  // ASan's quarantine alone holds 256 MB
   EXPECT_LT(hwm_kb, kPeakRssBoundKb) << "the service's peak RSS";
+#endif
 
   // Each refusal is in the decision log with its reason.
   std::map<std::string, int> reasons;
@@ -417,6 +419,12 @@ TEST_F(KeyServiceAbuse, ConnectionLimitAndIdleTimeout) {
   close(extra);
   EXPECT_EQ(busy.status, 503);
   EXPECT_NE(busy.body.find("\"busy\""), std::string::npos) << busy.body;
+  for (int i = 0; i < 20; ++i) {  // a flood: each answered 503, the log gets a count
+    const int fd = connect_to(port);
+    ASSERT_GE(fd, 0);
+    EXPECT_EQ(read_answer(fd).status, 503);
+    close(fd);
+  }
   // The held connections are closed by the service once idle for 500 ms.
   const auto t0 = Clock::now();
   for (const int fd : held) {
@@ -435,7 +443,8 @@ TEST_F(KeyServiceAbuse, ConnectionLimitAndIdleTimeout) {
     busy_logged += l.value("reason", "") == "busy";
     idle_logged += l.value("reason", "") == "idle-timeout";
   }
-  EXPECT_EQ(busy_logged, 1);
+  EXPECT_GE(busy_logged, 1);
+  EXPECT_LE(busy_logged, 2) << "21 refusals: one line, then at most one with the count";
   EXPECT_EQ(idle_logged, 4);
 }
 

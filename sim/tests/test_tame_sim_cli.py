@@ -95,7 +95,7 @@ with tempfile.TemporaryDirectory() as tmp:
             data = rng.randbytes(LINE_BYTES * n_lines)
             with open(plain, "wb") as f:
                 f.write(data)
-            args = ["--key-hex", key, "--nonce-hex", f"{nonce:016x}", "--addr-hex", f"{addr:x}", "--in", plain]
+            args = ["--key-hex", key, "--nonce-hex", f"{nonce:016x}", "--addr-hex", f"{addr:016x}", "--in", plain]
             r = run(args + ["--out", rtl], "line")
             want = b"".join(
                 openssl_ctr(cipher, key, f"{nonce + i:016x}{(addr >> LINE_SHIFT) + i:014x}00",
@@ -103,7 +103,7 @@ with tempfile.TemporaryDirectory() as tmp:
                 for i in range(n_lines))
             got = open(rtl, "rb").read() if r.returncode == 0 else b""
             check(got == want, f"line {cipher} {n_lines} lines nonce {nonce:x} addr {addr:x}: {r.stderr.strip()}")
-            r = run(["--key-hex", key, "--nonce-hex", f"{nonce:016x}", "--addr-hex", f"{addr:x}", "--in", rtl,
+            r = run(["--key-hex", key, "--nonce-hex", f"{nonce:016x}", "--addr-hex", f"{addr:016x}", "--in", rtl,
                      "--out", ref, "--decrypt"], "line")
             check(r.returncode == 0 and open(ref, "rb").read() == data, f"line --decrypt round trip {cipher}")
 
@@ -121,6 +121,8 @@ with tempfile.TemporaryDirectory() as tmp:
         "nonce not hex": ["--key-hex", "00" * 32, "--nonce-hex", "xyz", "--addr-hex", "40", "--in", lines_ok],
         "nonce wraps": ["--key-hex", "00" * 32, "--nonce-hex", "ff" * 8, "--addr-hex", "40", "--in", lines_ok],
         "missing input": good + ["--in", os.path.join(tmp, "nope")],
+        "odd nonce": ["--key-hex", "00" * 32, "--nonce-hex", "abc", "--addr-hex", "40", "--in", lines_ok],
+        "a device as input": good + ["--in", "/dev/zero"],
     }
     for name, args in line_bad.items():
         expect_refusal(name, args, "line", tmp)

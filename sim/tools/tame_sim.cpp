@@ -25,6 +25,7 @@
 #include "tame/aes.hpp"
 #include "tame/atomic_file.hpp"
 #include "tame/bytes.hpp"
+#include "tame/files.hpp"
 
 namespace {
 
@@ -112,11 +113,7 @@ struct LineOptions {
 };
 
 std::uint64_t parse_u64_hex(const std::string& text, const char* field) {
-  const Bytes b = tame::parse_hex(text.size() % 2 ? "0" + text : text, field);
-  if (b.empty() || b.size() > 8) throw Error(field, fmt::format("{} bytes, expected 1 to 8", b.size()));
-  std::uint64_t v = 0;
-  for (auto x : b) v = (v << 8) | x;
-  return v;
+  return tame::parse_hex_u64(text, field);  // odd lengths refused, as for keys
 }
 
 int run_line(const LineOptions& o) {
@@ -128,7 +125,7 @@ int run_line(const LineOptions& o) {
   if (addr % 64 != 0) throw Error("--addr-hex", "not 64-byte aligned");
   std::ifstream in(o.in_path, std::ios::binary);
   if (!in || std::filesystem::is_directory(o.in_path)) throw Error("--in", fmt::format("cannot open '{}'", o.in_path));
-  const auto size = std::filesystem::file_size(o.in_path);
+  const auto size = tame::regular_file_size(o.in_path, "--in");
   if (size % 64 != 0) throw Error("--in", fmt::format("{} bytes is not a whole number of 64-byte lines", size));
   const std::uint64_t lines = size / 64;
   if (lines > 0 && nonce + (lines - 1) < nonce) throw Error("--nonce-hex", "the nonce would wrap inside the file");
