@@ -26,8 +26,10 @@ all: build
 deps:
 	@scripts/setup.sh build
 
+# Under CI (CI=true) the project's own code builds with -Werror.
+WERROR ?= $(if $(CI),ON,OFF)
 $(BUILD)/CMakeCache.txt: | deps
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DTAME_WERROR=$(WERROR)
 
 build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
