@@ -147,6 +147,16 @@ struct Conn {
   std::uint32_t events = 0;
 };
 
+// Moves what has arrived of the body (or of a chunk) into the request: true once the
+// body_left bytes expected are all in.
+bool take_body(Conn& c) {
+  const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(c.body_left, c.in.size()));
+  c.req.body.append(c.in, 0, n);
+  c.in.erase(0, n);
+  c.body_left -= n;
+  return c.body_left == 0;
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -425,15 +435,9 @@ struct HttpServer::Impl {
           if (auto r = parse_head(c, end)) return refuse(id, c, *r);
           break;
         }
-        case State::kBody: {
-          const std::size_t n = static_cast<std::size_t>(
-              std::min<std::uint64_t>(c.body_left, c.in.size()));
-          c.req.body.append(c.in, 0, n);
-          c.in.erase(0, n);
-          c.body_left -= n;
-          if (c.body_left > 0) return;
+        case State::kBody:
+          if (!take_body(c)) return;
           return dispatch(id, c);
-        }
         case State::kChunkSize: {
           const auto eol = c.in.find("\r\n");
           if (eol == std::string::npos) {
@@ -470,16 +474,10 @@ struct HttpServer::Impl {
           }
           break;
         }
-        case State::kChunkData: {
-          const std::size_t n = static_cast<std::size_t>(
-              std::min<std::uint64_t>(c.body_left, c.in.size()));
-          c.req.body.append(c.in, 0, n);
-          c.in.erase(0, n);
-          c.body_left -= n;
-          if (c.body_left > 0) return;
+        case State::kChunkData:
+          if (!take_body(c)) return;
           c.state = State::kChunkCrlf;
           break;
-        }
         case State::kChunkCrlf:
           if (c.in.size() < 2) return;
           if (c.in.compare(0, 2, "\r\n") != 0) {

@@ -9,7 +9,7 @@ It needs matplotlib, which `scripts/setup.sh bench` installs from Debian, for De
 python3 (/usr/bin/python3).
 """
 import argparse
-import json
+import pathlib
 import sys
 
 try:
@@ -22,35 +22,8 @@ matplotlib.use("Agg")  # writes files only: the build machines have no display
 import matplotlib.pyplot as plt  # noqa: E402  (after the backend is chosen)
 
 
-class Report:
-    """The JSON report; a missing field stops the script with its full name."""
-
-    def __init__(self, path):
-        self.path = path
-        try:
-            with open(path, encoding="utf-8") as f:
-                self.data = json.load(f)
-        except (OSError, json.JSONDecodeError) as e:
-            sys.exit(f"bench_chart: cannot read {path}: {e}")
-
-    def get(self, *keys, node=None, where=""):
-        """report[k1][k2]...; node and where start the walk inside it (a list's row)."""
-        node = self.data if node is None else node
-        names = [where] if where else []
-        for key in keys:
-            names.append(str(key))
-            if not isinstance(node, dict) or key not in node:
-                sys.exit(f"bench_chart: {self.path} has no field '{'.'.join(names)}' "
-                         "(rerun tame-bench to write a complete report)")
-            node = node[key]
-        return node
-
-    def rows(self, key):
-        """A non-empty list of objects, each with the name it goes by in messages."""
-        rows = self.get(key)
-        if not isinstance(rows, list) or not rows:
-            sys.exit(f"bench_chart: {self.path}: field '{key}' should be a non-empty list")
-        return [(row, f"{key}[{i}]") for i, row in enumerate(rows)]
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from bench_report import Report  # noqa: E402  (one reader of the report for both scripts)
 
 
 def draw_boot_series(ax, report):
@@ -127,7 +100,7 @@ def main():
     parser.add_argument("--out", default="build/bench/report.png", help="the PNG to write")
     args = parser.parse_args()
 
-    report = Report(args.report)
+    report = Report(args.report, prog="bench_chart")
     machine = (report.get("machine", "date"), report.get("machine", "cpu"), report.get("machine", "cores"))
 
     fig, axes = plt.subplots(1, 3, figsize=(18, 5.5), constrained_layout=True)

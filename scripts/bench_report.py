@@ -35,23 +35,26 @@ BASELINE_TOP = (
 
 
 class Report:
-    """The JSON report; a missing field stops the script with its full name."""
+    """The JSON report; a missing field stops the script with its full name. Shared with
+    bench_chart.py, which names itself in the messages through prog."""
 
-    def __init__(self, path):
+    def __init__(self, path, prog="bench_report"):
         self.path = path
+        self.prog = prog
         try:
             with open(path, encoding="utf-8") as f:
                 self.data = json.load(f)
         except (OSError, json.JSONDecodeError) as e:
-            sys.exit(f"bench_report: cannot read {path}: {e}")
+            sys.exit(f"{prog}: cannot read {path}: {e}")
 
     def get(self, *keys, node=None, where=""):
+        """report[k1][k2]...; node and where start the walk inside it (a list's row)."""
         node = self.data if node is None else node
         names = [where] if where else []
         for key in keys:
             names.append(str(key))
             if not isinstance(node, dict) or key not in node:
-                sys.exit(f"bench_report: {self.path} has no field '{'.'.join(names)}' "
+                sys.exit(f"{self.prog}: {self.path} has no field '{'.'.join(names)}' "
                          "(rerun tame-bench to write a complete report)")
             node = node[key]
         return node
@@ -59,8 +62,15 @@ class Report:
     def table(self, key):
         node = self.get(key)
         if not isinstance(node, dict) or not node:
-            sys.exit(f"bench_report: {self.path}: field '{key}' should be a non-empty object")
+            sys.exit(f"{self.prog}: {self.path}: field '{key}' should be a non-empty object")
         return node
+
+    def rows(self, key):
+        """A non-empty list of objects, each with the name it goes by in messages."""
+        rows = self.get(key)
+        if not isinstance(rows, list) or not rows:
+            sys.exit(f"{self.prog}: {self.path}: field '{key}' should be a non-empty list")
+        return [(row, f"{key}[{i}]") for i, row in enumerate(rows)]
 
 
 def git(*args):

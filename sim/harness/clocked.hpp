@@ -63,6 +63,17 @@ class Clocked {
     ++cycles_;
   }
 
+  // One clock with the top's synchronous zeroize input high, for tops that have one.
+  void zeroize()
+    requires requires(Dut& d) { d.zeroize_i; }
+  {
+    dut_->zeroize_i = 1;
+    settle();
+    posedge();
+    dut_->zeroize_i = 0;
+    settle();
+  }
+
   // Asynchronous reset held for a few edges; the caller sets idle inputs first.
   void reset(unsigned edges = 2) {
     dut_->rst_ni = 0;

@@ -45,13 +45,8 @@ void CtrCryptDriver::load_key(unsigned slot, std::span<const std::uint8_t> key) 
 }
 
 void CtrCryptDriver::zeroize() {
-  auto& d = sim_.dut();
   idle_inputs();
-  d.zeroize_i = 1;
-  sim_.settle();
-  sim_.posedge();
-  d.zeroize_i = 0;
-  sim_.settle();
+  sim_.zeroize();
 }
 
 bool CtrCryptDriver::slot_ready(unsigned slot) {

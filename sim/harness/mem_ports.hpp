@@ -98,14 +98,7 @@ class KeySideloadPort {
   void queue_key_load(unsigned slot, std::span<const std::uint8_t> key) {
     keys_.emplace_back(slot, Bytes(key.begin(), key.end()));
   }
-  void zeroize() {
-    auto& d = sim_.dut();
-    d.zeroize_i = 1;
-    sim_.settle();
-    sim_.posedge();
-    d.zeroize_i = 0;
-    sim_.settle();
-  }
+  void zeroize() { sim_.zeroize(); }
   void set_dram_slot(unsigned slot) { sim_.dut().dram_slot_i = slot; }
   void set_core_slot(unsigned core, unsigned slot) {
     auto& v = sim_.dut().core_slot_i;

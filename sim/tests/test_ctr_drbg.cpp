@@ -62,13 +62,7 @@ class Drbg {
   Result instantiate(std::span<const std::uint8_t> e, std::span<const std::uint8_t> pers) { return command(0, e, pers, true, 0); }
   Result reseed(std::span<const std::uint8_t> e, std::span<const std::uint8_t> add) { return command(1, e, add, true, 0); }
   Result generate(unsigned nblocks, std::span<const std::uint8_t> add) { return command(2, {}, add, !add.empty(), nblocks); }
-  void zeroize() {
-    auto& d = sim_.dut();
-    d.zeroize_i = 1;
-    sim_.settle();
-    sim_.posedge();
-    d.zeroize_i = 0;
-  }
+  void zeroize() { sim_.zeroize(); }
   Vtame_ctr_drbg& dut() { return sim_.dut(); }
 
  private:
