@@ -7,6 +7,7 @@
 #                BENCH_ARGS passes options to tame-bench,
 #                e.g. "--megabytes 1 --boot-sizes 1,4" for a quick run
 #   make regs    the TA register block, C header and HTML reference from rtl/ta/rdl/
+#   make core    tame.core (FuseSoC) from rtl/files.f and rtl/configs.json
 #   make fuzz    libFuzzer (clang, ASan, UBSan) on the M1, M2, image header and key-service
 #                parsers, FUZZ_SECONDS each (default 60); make test replays their corpus
 #   make synth   ECP5 synthesis, place and route, xc7a200t estimate (build/synth/report.md,
@@ -19,7 +20,7 @@ BENCH_ARGS ?=
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := m1 m2 image_header request
 
-.PHONY: all deps build test lint regs sim bench synth fuzz clean
+.PHONY: all deps build test lint regs core sim bench synth fuzz clean
 
 all: build
 
@@ -47,6 +48,10 @@ lint:
 regs:
 	@scripts/setup.sh regs
 	scripts/gen_regs.sh
+
+# The FuseSoC core, from the file list and the configurations.
+core:
+	scripts/gen_core.py
 
 # Only what the flow runs: the tame tool, and tame-sim with the models it simulates.
 sim: deps $(BUILD)/CMakeCache.txt

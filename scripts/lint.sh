@@ -76,4 +76,11 @@ else
 fi
 rm -rf "$scratch"
 
+# tame.core (FuseSoC) must be what scripts/gen_core.py makes of rtl/files.f and rtl/configs.json.
+if python3 scripts/gen_core.py --check; then
+  echo "lint: tame.core matches rtl/files.f and rtl/configs.json (gen_core.py)"
+else
+  status=1
+fi
+
 exit $status

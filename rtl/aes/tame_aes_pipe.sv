@@ -18,11 +18,12 @@
 // (MaxKeyBits 128) refuses an AES-256 key rather than run AES-128 on half of it: the
 // load is taken off the port and dropped, and its slot closes and stays not ready.
 module tame_aes_pipe #(
-  parameter int NumSlots   = 4,    // a power of two
-  parameter int MaxKeyBits = 256,  // 256: AES-128 and AES-256; 128: AES-128 only
+  parameter int NumSlots   = tame_contract_pkg::KeySlots,   // a power of two
+  parameter int MaxKeyBits = tame_contract_pkg::KeyBits,    // 256: AES-128 and AES-256; 128: AES-128 only
   parameter int SboxImpl   = tame_pkg::SboxRomRegMix,
   parameter int UserW      = 1,
-  localparam int SlotW      = (NumSlots > 1) ? $clog2(NumSlots) : 1
+  localparam int SlotW      = (NumSlots > 1) ? $clog2(NumSlots) : 1,
+  localparam int KeyW       = tame_contract_pkg::KeyBits   // the sideload's key
 ) (
   input  logic                clk_i,
   input  logic                rst_ni,
@@ -32,7 +33,7 @@ module tame_aes_pipe #(
   input  logic                key_valid_i,
   output logic                key_ready_o,
   input  logic [SlotW-1:0]    key_slot_i,
-  input  logic [255:0]        key_i,
+  input  logic [KeyW-1:0]     key_i,
   input  logic                key256_i,       // refused (slot left not ready) when MaxKeyBits is 128
   output logic [NumSlots-1:0] slot_ready_o,   // loaded and not being reloaded
 

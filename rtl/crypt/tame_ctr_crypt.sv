@@ -4,11 +4,15 @@
 // index counting up by one per beat (modulo 2^64). Encryption and decryption are the
 // same operation. Tags and the last flag pass through untouched.
 module tame_ctr_crypt #(
-  parameter int NumSlots   = 4,
-  parameter int MaxKeyBits = 256,
+  parameter int NumSlots   = tame_contract_pkg::KeySlots,
+  parameter int MaxKeyBits = tame_contract_pkg::KeyBits,
   parameter int SboxImpl   = tame_pkg::SboxRomRegMix,
   parameter int TagW       = 16,
-  localparam int SlotW      = (NumSlots > 1) ? $clog2(NumSlots) : 1
+  localparam int SlotW      = (NumSlots > 1) ? $clog2(NumSlots) : 1,
+  localparam int KeyW       = tame_contract_pkg::KeyBits,
+  localparam int NonceW     = tame_contract_pkg::CtrNonceBits,
+  localparam int IndexW     = tame_contract_pkg::CtrIndexBits,
+  localparam int BeatW      = 8 * tame_contract_pkg::BeatBytes
 ) (
   input  logic                clk_i,
   input  logic                rst_ni,
@@ -18,7 +22,7 @@ module tame_ctr_crypt #(
   input  logic                key_valid_i,
   output logic                key_ready_o,
   input  logic [SlotW-1:0]    key_slot_i,
-  input  logic [255:0]        key_i,
+  input  logic [KeyW-1:0]     key_i,
   input  logic                key256_i,
   output logic [NumSlots-1:0] slot_ready_o,
 
@@ -26,29 +30,30 @@ module tame_ctr_crypt #(
   input  logic                req_valid_i,
   output logic                req_ready_o,
   input  logic [SlotW-1:0]    req_slot_i,
-  input  logic [63:0]         req_nonce_i,
-  input  logic [63:0]         req_index_i,
+  input  logic [NonceW-1:0]   req_nonce_i,
+  input  logic [IndexW-1:0]   req_index_i,
 
   // Data beats in (ciphertext or plaintext).
   input  logic                in_valid_i,
   output logic                in_ready_o,
-  input  logic [127:0]        in_data_i,
+  input  logic [BeatW-1:0]    in_data_i,
   input  logic [TagW-1:0]     in_tag_i,
   input  logic                in_last_i,
 
   // Data beats out, in order.
   output logic                out_valid_o,
   input  logic                out_ready_i,
-  output logic [127:0]        out_data_o,
+  output logic [BeatW-1:0]    out_data_o,
   output logic [TagW-1:0]     out_tag_o,
   output logic                out_last_o
 );
 
-  localparam int UserW = 128 + TagW + 1;
+  localparam int UserW = BeatW + TagW + 1;
 
   logic             active_q;     // a request is open
   logic [SlotW-1:0] slot_q;
-  logic [63:0]      nonce_q, index_q;
+  logic [NonceW-1:0] nonce_q;
+  logic [IndexW-1:0] index_q;
 
   logic             core_in_valid, core_in_ready, beat_taken;
   logic [127:0]     keystream;
@@ -73,7 +78,7 @@ module tame_ctr_crypt #(
       nonce_q  <= req_nonce_i;
       index_q  <= req_index_i;
     end else if (beat_taken) begin
-      index_q <= index_q + 64'd1;
+      index_q <= index_q + IndexW'(1);
       if (in_last_i) active_q <= 1'b0;
     end
   end
@@ -104,7 +109,7 @@ module tame_ctr_crypt #(
     .out_user_o  (core_out_user)
   );
 
-  assign out_data_o = keystream ^ core_out_user[UserW-1 -: 128];
+  assign out_data_o = keystream ^ core_out_user[UserW-1 -: BeatW];
   assign out_tag_o  = core_out_user[TagW:1];
   assign out_last_o = core_out_user[0];
 

@@ -6,11 +6,15 @@
 // from the trust anchor's configuration, never from the host.
 module tame_line_crypt #(
   parameter int Lanes      = 4,
-  parameter int NumSlots   = 4,
-  parameter int MaxKeyBits = 256,
+  parameter int NumSlots   = tame_contract_pkg::KeySlots,
+  parameter int MaxKeyBits = tame_contract_pkg::KeyBits,
   parameter int SboxImpl   = tame_pkg::SboxRomRegMix,
   parameter int UserW      = 8,
-  localparam int SlotW     = (NumSlots > 1) ? $clog2(NumSlots) : 1
+  localparam int SlotW     = (NumSlots > 1) ? $clog2(NumSlots) : 1,
+  localparam int KeyW      = tame_contract_pkg::KeyBits,
+  localparam int AddrW     = tame_contract_pkg::LineAddrBits,
+  localparam int NonceW    = tame_contract_pkg::LineNonceBits,
+  localparam int LineW     = 8 * tame_contract_pkg::LineBytes
 ) (
   input  logic                clk_i,
   input  logic                rst_ni,
@@ -23,28 +27,29 @@ module tame_line_crypt #(
   input  logic                key_valid_i,
   output logic                key_ready_o,
   input  logic [SlotW-1:0]    key_slot_i,
-  input  logic [255:0]        key_i,
+  input  logic [KeyW-1:0]     key_i,
   input  logic                key256_i,
   output logic [NumSlots-1:0] slot_ready_o,
 
-  // Lines in: slot, nonce, line address (A >> 6) and 64 bytes, byte 0 in [511:504].
+  // Lines in: slot, nonce, line address (A >> 6) and 64 bytes, byte 0 in the top byte.
   input  logic                in_valid_i,
   output logic                in_ready_o,
   input  logic [SlotW-1:0]    in_slot_i,
-  input  logic [63:0]         in_nonce_i,
-  input  logic [55:0]         in_line_i,
-  input  logic [511:0]        in_data_i,
+  input  logic [NonceW-1:0]   in_nonce_i,
+  input  logic [AddrW-1:0]    in_line_i,
+  input  logic [LineW-1:0]    in_data_i,
   input  logic [UserW-1:0]    in_user_i,
 
   // Lines out, in order.
   output logic                out_valid_o,
   input  logic                out_ready_i,
-  output logic [511:0]        out_data_o,
+  output logic [LineW-1:0]    out_data_o,
   output logic [UserW-1:0]    out_user_o
 );
 
-  localparam int Beats = 4 / Lanes;            // clocks per line
-  localparam int BeatW = (Beats > 1) ? $clog2(Beats) : 1;
+  localparam int Blocks = LineW / 128;         // AES blocks per line
+  localparam int Beats  = Blocks / Lanes;      // clocks per line
+  localparam int BeatW  = (Beats > 1) ? $clog2(Beats) : 1;
 
   // ---------------------------------------------------------------- input
   // With fewer than four lanes a line goes in over several clocks; it is taken whole
@@ -52,9 +57,9 @@ module tame_line_crypt #(
   // with it) happens once per line, and the beats come from a value that cannot change.
   logic               feed_valid;
   logic [SlotW-1:0]   feed_slot;
-  logic [63:0]        feed_nonce;
-  logic [55:0]        feed_line;
-  logic [511:0]       feed_data;
+  logic [NonceW-1:0]  feed_nonce;
+  logic [AddrW-1:0]   feed_line;
+  logic [LineW-1:0]   feed_data;
   logic [UserW-1:0]   feed_user;
 
   if (Beats == 1) begin : g_direct
@@ -124,7 +129,7 @@ module tame_line_crypt #(
     logic [UserW-1:0] user_out;
 
     assign block_idx = 8'(32'(in_beat_q) * Lanes + l);
-    assign block_in  = feed_data[511 - 128 * 32'(block_idx) -: 128];
+    assign block_in  = feed_data[LineW-1 - 128 * 32'(block_idx) -: 128];
 
     tame_aes_pipe #(
       .NumSlots  (NumSlots),
@@ -169,7 +174,7 @@ module tame_line_crypt #(
 
   // ---------------------------------------------------------------- line assembly
   // The beats of a line gather in one register; the line leaves when it is whole.
-  logic [511:0]     line_q;
+  logic [LineW-1:0] line_q;
   logic [UserW-1:0] user_q;
   logic [BeatW-1:0] out_beat_q;
   logic             full_q, line_out;
@@ -183,7 +188,7 @@ module tame_line_crypt #(
   for (genvar l = 0; l < Lanes; l++) begin : g_gather
     for (genvar k = 0; k < Beats; k++) begin : g_beat
       always_ff @(posedge clk_i) begin
-        if (beat_out && out_beat_q == BeatW'(k)) line_q[511 - 128 * (k * Lanes + l) -: 128] <= lane_data_out[l];
+        if (beat_out && out_beat_q == BeatW'(k)) line_q[LineW-1 - 128 * (k * Lanes + l) -: 128] <= lane_data_out[l];
       end
     end
   end

@@ -5,10 +5,14 @@
 // VM that runs on this core (vm_slot_i); a request cannot name another.
 module tame_core_crypt #(
   parameter int Lanes      = 4,
-  parameter int NumSlots   = 4,
-  parameter int MaxKeyBits = 256,
+  parameter int NumSlots   = tame_contract_pkg::KeySlots,
+  parameter int MaxKeyBits = tame_contract_pkg::KeyBits,
   parameter int SboxImpl   = tame_pkg::SboxRomRegMix,
-  localparam int SlotW     = (NumSlots > 1) ? $clog2(NumSlots) : 1
+  localparam int SlotW     = (NumSlots > 1) ? $clog2(NumSlots) : 1,
+  localparam int KeyW      = tame_contract_pkg::KeyBits,
+  localparam int AddrW     = tame_contract_pkg::LineAddrBits,
+  localparam int NonceW    = tame_contract_pkg::LineNonceBits,
+  localparam int LineW     = 8 * tame_contract_pkg::LineBytes
 ) (
   input  logic                clk_i,
   input  logic                rst_ni,
@@ -20,48 +24,48 @@ module tame_core_crypt #(
   input  logic                key_valid_i,
   output logic                key_ready_o,
   input  logic [SlotW-1:0]    key_slot_i,
-  input  logic [255:0]        key_i,
+  input  logic [KeyW-1:0]     key_i,
   input  logic                key256_i,
   output logic [NumSlots-1:0] slot_ready_o,
   input  logic [SlotW-1:0]    vm_slot_i,
 
   // Nonce source port.
   output logic                nonce_take_o,
-  input  logic [63:0]         nonce_i,
+  input  logic [NonceW-1:0]   nonce_i,
   input  logic                nonce_open_i,     // the source may hand out under vm_slot_i
 
   // Fill: L3 -> this block -> L2.
   input  logic                fill_valid_i,
   output logic                fill_ready_o,
-  input  logic [55:0]         fill_line_i,
-  input  logic [63:0]         fill_nonce_i,
-  input  logic [511:0]        fill_data_i,      // ciphertext
+  input  logic [AddrW-1:0]    fill_line_i,
+  input  logic [NonceW-1:0]   fill_nonce_i,
+  input  logic [LineW-1:0]    fill_data_i,      // ciphertext
   output logic                l2_valid_o,
   input  logic                l2_ready_i,
-  output logic [55:0]         l2_line_o,
-  output logic [511:0]        l2_data_o,        // plaintext
+  output logic [AddrW-1:0]    l2_line_o,
+  output logic [LineW-1:0]    l2_data_o,        // plaintext
 
   // Write-back: L2 -> this block -> L3.
   input  logic                wb_valid_i,
   output logic                wb_ready_o,
-  input  logic [55:0]         wb_line_i,
-  input  logic [511:0]        wb_data_i,        // plaintext
+  input  logic [AddrW-1:0]    wb_line_i,
+  input  logic [LineW-1:0]    wb_data_i,        // plaintext
   output logic                l3_valid_o,
   input  logic                l3_ready_i,
-  output logic [55:0]         l3_line_o,
-  output logic [63:0]         l3_nonce_o,
-  output logic [511:0]        l3_data_o         // ciphertext
+  output logic [AddrW-1:0]    l3_line_o,
+  output logic [NonceW-1:0]   l3_nonce_o,
+  output logic [LineW-1:0]    l3_data_o         // ciphertext
 );
 
   // The user field carries the direction, the line address and the nonce to the output.
-  localparam int UserW = 1 + 56 + 64;
+  localparam int UserW = 1 + AddrW + NonceW;
 
-  logic             lc_in_valid, lc_in_ready, lc_out_valid, lc_out_ready;
-  logic             pick_wb, wb_allowed, prefer_wb_q;
-  logic [63:0]      nonce;
-  logic [55:0]      line;
-  logic [UserW-1:0] out_user;
-  logic [511:0]     out_data;
+  logic              lc_in_valid, lc_in_ready, lc_out_valid, lc_out_ready;
+  logic              pick_wb, wb_allowed, prefer_wb_q;
+  logic [NonceW-1:0] nonce;
+  logic [AddrW-1:0]  line;
+  logic [UserW-1:0]  out_user;
+  logic [LineW-1:0]  out_data;
 
   // Fills and write-backs take turns when both wait; a write-back also needs the
   // nonce source to be open for this VM's slot.
@@ -115,9 +119,9 @@ module tame_core_crypt #(
   assign lc_out_ready = out_is_wb ? l3_ready_i : l2_ready_i;
   assign l2_valid_o   = lc_out_valid && !out_is_wb;
   assign l3_valid_o   = lc_out_valid && out_is_wb;
-  assign l2_line_o    = out_user[119:64];
-  assign l3_line_o    = out_user[119:64];
-  assign l3_nonce_o   = out_user[63:0];
+  assign l2_line_o    = out_user[NonceW +: AddrW];
+  assign l3_line_o    = out_user[NonceW +: AddrW];
+  assign l3_nonce_o   = out_user[NonceW-1:0];
   assign l2_data_o    = out_data;
   assign l3_data_o    = out_data;
 

@@ -5,10 +5,15 @@
 // written to DRAM as (line address, nonce, ciphertext).
 module tame_dram_crypt #(
   parameter int Lanes      = 1,   // one lane keeps up with block 1's one beat per clock
-  parameter int NumSlots   = 4,
-  parameter int MaxKeyBits = 256,
+  parameter int NumSlots   = tame_contract_pkg::KeySlots,
+  parameter int MaxKeyBits = tame_contract_pkg::KeyBits,
   parameter int SboxImpl   = tame_pkg::SboxRomRegMix,
-  localparam int SlotW     = (NumSlots > 1) ? $clog2(NumSlots) : 1
+  localparam int SlotW     = (NumSlots > 1) ? $clog2(NumSlots) : 1,
+  localparam int KeyW      = tame_contract_pkg::KeyBits,
+  localparam int AddrW     = tame_contract_pkg::LineAddrBits,
+  localparam int NonceW    = tame_contract_pkg::LineNonceBits,
+  localparam int BeatW     = 8 * tame_contract_pkg::BeatBytes,
+  localparam int LineW     = 8 * tame_contract_pkg::LineBytes
 ) (
   input  logic                clk_i,
   input  logic                rst_ni,
@@ -19,44 +24,46 @@ module tame_dram_crypt #(
   input  logic                key_valid_i,
   output logic                key_ready_o,
   input  logic [SlotW-1:0]    key_slot_i,
-  input  logic [255:0]        key_i,
+  input  logic [KeyW-1:0]     key_i,
   input  logic                key256_i,
   output logic [NumSlots-1:0] slot_ready_o,
   input  logic [SlotW-1:0]    vm_slot_i,
 
   // Nonce source port.
   output logic                nonce_take_o,
-  input  logic [63:0]         nonce_i,
+  input  logic [NonceW-1:0]   nonce_i,
   input  logic                nonce_open_i,
 
   // Pages in.
   input  logic                page_valid_i,
   output logic                page_ready_o,
-  input  logic [55:0]         page_line_i,      // line address of the page's first line
+  input  logic [AddrW-1:0]    page_line_i,      // line address of the page's first line
   input  logic                beat_valid_i,
   output logic                beat_ready_o,
-  input  logic [127:0]        beat_data_i,      // plaintext
+  input  logic [BeatW-1:0]    beat_data_i,      // plaintext
 
   // DRAM writes out.
   output logic                dram_valid_o,
   input  logic                dram_ready_i,
-  output logic [55:0]         dram_line_o,
-  output logic [63:0]         dram_nonce_o,
-  output logic [511:0]        dram_data_o       // ciphertext
+  output logic [AddrW-1:0]    dram_line_o,
+  output logic [NonceW-1:0]   dram_nonce_o,
+  output logic [LineW-1:0]    dram_data_o       // ciphertext
 );
 
-  localparam int LinesPerPage = 64;
+  localparam int LinesPerPage = tame_contract_pkg::LinesPerPage;
+  localparam int LineCountW   = $clog2(LinesPerPage);
 
   // ---------------------------------------------------------------- page and beats
-  logic        page_active_q;
-  logic [55:0] next_line_q;      // where the line being gathered goes
-  logic [5:0]  lines_left_q;     // lines of the page still to gather, minus one
-  logic [1:0]  beat_q;           // beats gathered into the current line
-  logic [383:0] gather_q;        // its first three beats
-  logic        line_valid_q;     // a whole line waits for the line crypt block
-  logic [511:0] line_q;
-  logic [55:0] line_addr_q;
-  logic        line_take, beat_take;
+  // A line is four beats (LineBytes / BeatBytes): beat_q and the case below count them.
+  logic                  page_active_q;
+  logic [AddrW-1:0]      next_line_q;      // where the line being gathered goes
+  logic [LineCountW-1:0] lines_left_q;     // lines of the page still to gather, minus one
+  logic [1:0]            beat_q;           // beats gathered into the current line
+  logic [LineW-BeatW-1:0] gather_q;        // its first three beats
+  logic                  line_valid_q;     // a whole line waits for the line crypt block
+  logic [LineW-1:0]      line_q;
+  logic [AddrW-1:0]      line_addr_q;
+  logic                  line_take, beat_take;
 
   assign page_ready_o = !page_active_q;
   assign beat_ready_o = page_active_q && (!line_valid_q || line_take);
@@ -65,9 +72,9 @@ module tame_dram_crypt #(
   always_ff @(posedge clk_i) begin
     if (beat_take) begin
       unique case (beat_q)
-        2'd0: gather_q[383:256] <= beat_data_i;
-        2'd1: gather_q[255:128] <= beat_data_i;
-        2'd2: gather_q[127:0]   <= beat_data_i;
+        2'd0: gather_q[2 * BeatW +: BeatW] <= beat_data_i;
+        2'd1: gather_q[BeatW +: BeatW]     <= beat_data_i;
+        2'd2: gather_q[0 +: BeatW]         <= beat_data_i;
         default: line_q <= {gather_q, beat_data_i};
       endcase
       if (beat_q == 2'd3) line_addr_q <= next_line_q;
@@ -89,15 +96,15 @@ module tame_dram_crypt #(
       if (page_valid_i && page_ready_o) begin
         page_active_q <= 1'b1;
         next_line_q   <= page_line_i;
-        lines_left_q  <= 6'(LinesPerPage - 1);
+        lines_left_q  <= LineCountW'(LinesPerPage - 1);
       end
       if (line_take) line_valid_q <= 1'b0;
       if (beat_take) begin
         beat_q <= beat_q + 2'd1;
         if (beat_q == 2'd3) begin
           line_valid_q  <= 1'b1;
-          next_line_q   <= next_line_q + 56'd1;
-          lines_left_q  <= lines_left_q - 6'd1;
+          next_line_q   <= next_line_q + AddrW'(1);
+          lines_left_q  <= lines_left_q - LineCountW'(1);
           if (lines_left_q == '0) page_active_q <= 1'b0;
         end
       end
@@ -106,8 +113,8 @@ module tame_dram_crypt #(
 
   // ---------------------------------------------------------------- encryption
   logic lc_in_ready, lc_out_valid;
-  logic [55:0] out_line;
-  logic [63:0] out_nonce;
+  logic [AddrW-1:0]  out_line;
+  logic [NonceW-1:0] out_nonce;
 
   assign line_take    = line_valid_q && nonce_open_i && lc_in_ready;
   assign nonce_take_o = line_take;
@@ -117,7 +124,7 @@ module tame_dram_crypt #(
     .NumSlots  (NumSlots),
     .MaxKeyBits(MaxKeyBits),
     .SboxImpl  (SboxImpl),
-    .UserW     (56 + 64)
+    .UserW     (AddrW + NonceW)
   ) u_line_crypt (
     .clk_i,
     .rst_ni,

@@ -10,10 +10,15 @@ module tame_mem_path #(
   parameter int Cores      = 2,
   parameter int Lanes      = 4,   // AES lanes per block 3: 4 gives one line per clock
   parameter int DramLanes  = 1,   // AES lanes in block 2: 1 keeps up with block 1
-  parameter int NumSlots   = 4,   // key slots: one session key per VM
-  parameter int MaxKeyBits = 256,
+  parameter int NumSlots   = tame_contract_pkg::KeySlots,   // key slots: one session key per VM
+  parameter int MaxKeyBits = tame_contract_pkg::KeyBits,
   parameter int SboxImpl   = tame_pkg::SboxRomRegMix,
-  localparam int SlotW     = (NumSlots > 1) ? $clog2(NumSlots) : 1
+  localparam int SlotW     = (NumSlots > 1) ? $clog2(NumSlots) : 1,
+  localparam int KeyW      = tame_contract_pkg::KeyBits,
+  localparam int AddrW     = tame_contract_pkg::LineAddrBits,
+  localparam int NonceW    = tame_contract_pkg::LineNonceBits,
+  localparam int BeatW     = 8 * tame_contract_pkg::BeatBytes,
+  localparam int LineW     = 8 * tame_contract_pkg::LineBytes
 ) (
   input  logic                      clk_i,
   input  logic                      rst_ni,
@@ -23,7 +28,7 @@ module tame_mem_path #(
   input  logic                      key_valid_i,
   output logic                      key_ready_o,
   input  logic [SlotW-1:0]          key_slot_i,
-  input  logic [255:0]              key_i,
+  input  logic [KeyW-1:0]           key_i,
   input  logic                      key256_i,
   output logic [NumSlots-1:0]       slot_ready_o,     // loaded in every block
   input  logic [SlotW-1:0]          dram_slot_i,      // the VM whose image block 2 writes
@@ -33,35 +38,35 @@ module tame_mem_path #(
   // ---- host side: block 2
   input  logic                      page_valid_i,
   output logic                      page_ready_o,
-  input  logic [55:0]               page_line_i,
+  input  logic [AddrW-1:0]          page_line_i,
   input  logic                      beat_valid_i,
   output logic                      beat_ready_o,
-  input  logic [127:0]              beat_data_i,
+  input  logic [BeatW-1:0]          beat_data_i,
   output logic                      dram_valid_o,
   input  logic                      dram_ready_i,
-  output logic [55:0]               dram_line_o,
-  output logic [63:0]               dram_nonce_o,
-  output logic [511:0]              dram_data_o,
+  output logic [AddrW-1:0]          dram_line_o,
+  output logic [NonceW-1:0]         dram_nonce_o,
+  output logic [LineW-1:0]          dram_data_o,
 
   // ---- host side: block 3 of each core (core c in slice c)
   input  logic [Cores-1:0]          fill_valid_i,
   output logic [Cores-1:0]          fill_ready_o,
-  input  logic [Cores*56-1:0]       fill_line_i,
-  input  logic [Cores*64-1:0]       fill_nonce_i,
-  input  logic [Cores*512-1:0]      fill_data_i,
+  input  logic [Cores*AddrW-1:0]    fill_line_i,
+  input  logic [Cores*NonceW-1:0]   fill_nonce_i,
+  input  logic [Cores*LineW-1:0]    fill_data_i,
   output logic [Cores-1:0]          l2_valid_o,
   input  logic [Cores-1:0]          l2_ready_i,
-  output logic [Cores*56-1:0]       l2_line_o,
-  output logic [Cores*512-1:0]      l2_data_o,
+  output logic [Cores*AddrW-1:0]    l2_line_o,
+  output logic [Cores*LineW-1:0]    l2_data_o,
   input  logic [Cores-1:0]          wb_valid_i,
   output logic [Cores-1:0]          wb_ready_o,
-  input  logic [Cores*56-1:0]       wb_line_i,
-  input  logic [Cores*512-1:0]      wb_data_i,
+  input  logic [Cores*AddrW-1:0]    wb_line_i,
+  input  logic [Cores*LineW-1:0]    wb_data_i,
   output logic [Cores-1:0]          l3_valid_o,
   input  logic [Cores-1:0]          l3_ready_i,
-  output logic [Cores*56-1:0]       l3_line_o,
-  output logic [Cores*64-1:0]       l3_nonce_o,
-  output logic [Cores*512-1:0]      l3_data_o
+  output logic [Cores*AddrW-1:0]    l3_line_o,
+  output logic [Cores*NonceW-1:0]   l3_nonce_o,
+  output logic [Cores*LineW-1:0]    l3_data_o
 );
 
   localparam int Writers = Cores + 1;   // requester 0 is block 2, 1 + c is core c
@@ -86,7 +91,7 @@ module tame_mem_path #(
   // ---------------------------------------------------------------- nonces
   logic [Writers-1:0]       take;
   logic [Writers*SlotW-1:0] take_slot;
-  logic [Writers*64-1:0]    nonce;
+  logic [Writers*NonceW-1:0] nonce;
 
   assign take_slot[0 +: SlotW] = dram_slot_i;
   for (genvar c = 0; c < Cores; c++) begin : g_take_slot
@@ -123,7 +128,7 @@ module tame_mem_path #(
     .slot_ready_o (block_slot_ready[0]),
     .vm_slot_i    (dram_slot_i),
     .nonce_take_o (take[0]),
-    .nonce_i      (nonce[0 +: 64]),
+    .nonce_i      (nonce[0 +: NonceW]),
     .nonce_open_i (nonce_open_o[dram_slot_i]),
     .page_valid_i,
     .page_ready_o,
@@ -161,26 +166,26 @@ module tame_mem_path #(
       .slot_ready_o (block_slot_ready[1 + c]),
       .vm_slot_i    (vm_slot),
       .nonce_take_o (take[1 + c]),
-      .nonce_i      (nonce[(1 + c) * 64 +: 64]),
+      .nonce_i      (nonce[(1 + c) * NonceW +: NonceW]),
       .nonce_open_i (nonce_open_o[vm_slot]),
       .fill_valid_i (fill_valid_i[c]),
       .fill_ready_o (fill_ready_o[c]),
-      .fill_line_i  (fill_line_i[c * 56 +: 56]),
-      .fill_nonce_i (fill_nonce_i[c * 64 +: 64]),
-      .fill_data_i  (fill_data_i[c * 512 +: 512]),
+      .fill_line_i  (fill_line_i[c * AddrW +: AddrW]),
+      .fill_nonce_i (fill_nonce_i[c * NonceW +: NonceW]),
+      .fill_data_i  (fill_data_i[c * LineW +: LineW]),
       .l2_valid_o   (l2_valid_o[c]),
       .l2_ready_i   (l2_ready_i[c]),
-      .l2_line_o    (l2_line_o[c * 56 +: 56]),
-      .l2_data_o    (l2_data_o[c * 512 +: 512]),
+      .l2_line_o    (l2_line_o[c * AddrW +: AddrW]),
+      .l2_data_o    (l2_data_o[c * LineW +: LineW]),
       .wb_valid_i   (wb_valid_i[c]),
       .wb_ready_o   (wb_ready_o[c]),
-      .wb_line_i    (wb_line_i[c * 56 +: 56]),
-      .wb_data_i    (wb_data_i[c * 512 +: 512]),
+      .wb_line_i    (wb_line_i[c * AddrW +: AddrW]),
+      .wb_data_i    (wb_data_i[c * LineW +: LineW]),
       .l3_valid_o   (l3_valid_o[c]),
       .l3_ready_i   (l3_ready_i[c]),
-      .l3_line_o    (l3_line_o[c * 56 +: 56]),
-      .l3_nonce_o   (l3_nonce_o[c * 64 +: 64]),
-      .l3_data_o    (l3_data_o[c * 512 +: 512])
+      .l3_line_o    (l3_line_o[c * AddrW +: AddrW]),
+      .l3_nonce_o   (l3_nonce_o[c * NonceW +: NonceW]),
+      .l3_data_o    (l3_data_o[c * LineW +: LineW])
     );
   end
 
