@@ -135,7 +135,9 @@ int boot_on(const SimBootOptions& o, unsigned cores) {
   const ImageHeader& header = image.header();
 
   // Every output is checked, or made as a temporary file, before the TA is read, a key
-  // is asked for or the RTL runs; all of them appear at the end, or none does.
+  // is asked for or the RTL runs; all of them appear at the end, or none does. The
+  // folder comes first so that it goes last, once the files in it are gone.
+  MessagesDir messages_dir(o.dump_messages);
   std::optional<AtomicFile> report_file, secrets_file, m1_file, m2_file;
   std::optional<TempOutput> trace_file;
   if (!o.trace.empty()) {
@@ -151,7 +153,6 @@ int boot_on(const SimBootOptions& o, unsigned cores) {
     check_output_file(o.export_test_secrets, "--export-test-secrets");
     secrets_file.emplace(o.export_test_secrets, kSecretFilePerms);
   }
-  MessagesDir messages_dir(o.dump_messages);
   if (!o.dump_messages.empty()) {
     m1_file.emplace(fs::path(o.dump_messages) / "m1.bin");
     m2_file.emplace(fs::path(o.dump_messages) / "m2.bin");
