@@ -51,7 +51,6 @@ int run_boot(const BootOptions& o) {
   AtomicFile out(o.out, kSecretFilePerms);
   if (!o.dram_dump.empty()) check_output_file(o.dram_dump, "--dram-dump");
   bool made_dump_dir = false;
-  std::optional<AtomicFile> m1_file, m2_file;
   struct RemoveDirOnFailure {
     const std::string& dir;
     bool& made;
@@ -61,6 +60,9 @@ int run_boot(const BootOptions& o) {
       if (made && !done) fs::remove(dir, ec);  // only if still empty
     }
   } dump_dir_guard{o.dump_messages, made_dump_dir};
+  // Declared after the guard, so that their temporary files are gone before it removes
+  // the folder (which it does only when empty).
+  std::optional<AtomicFile> m1_file, m2_file;
   if (!o.dump_messages.empty()) {
     std::error_code ec;
     if (fs::exists(o.dump_messages, ec) && !fs::is_directory(o.dump_messages, ec)) {
