@@ -22,6 +22,7 @@
 #include <optional>
 #include <random>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -248,28 +249,41 @@ int boot_on(const SimBootOptions& o, unsigned cores) {
       {"verilator_cycles_per_second", double(cycles) / secs},
       {"first_errors", sb.errors()}};
   if (report_file) report_file->write(text_bytes(report.dump(2) + "\n"));
-  // The outputs appear one by one; if one fails, those that appeared are taken back.
-  std::vector<fs::path> appeared;
-  try {
-    if (!o.dump_dram.empty()) {
-      sb.dram().dump(o.dump_dram);
-      appeared.push_back(o.dump_dram);
+  // The outputs appear one by one. Until the last has, each one that appeared stays in
+  // the process's registry of temporary files, so that a signal takes it back too; if
+  // one fails, those that appeared are removed.
+  struct Appeared {
+    std::vector<std::pair<fs::path, int>> files;
+    bool done = false;
+    void add(const fs::path& p) { files.emplace_back(p, register_temp_file(p)); }
+    void finish() {  // all of them are there: they are outputs now, not temporary
+      done = true;
+      for (const auto& f : files) forget_temp_file(f.second);
     }
-    if (trace_file) {
-      host.sim().close_trace();
-      trace_file->commit();
-      appeared.push_back(trace_file->target());
+    ~Appeared() {
+      if (done) return;
+      std::error_code ec;
+      for (const auto& [path, slot] : files) {
+        fs::remove(path, ec);
+        forget_temp_file(slot);
+      }
     }
-    for (auto* f : {&m1_file, &m2_file, &secrets_file, &report_file}) {
-      if (!*f) continue;
-      (*f)->commit();
-      appeared.push_back((*f)->target());
-    }
-  } catch (...) {
-    std::error_code ec;
-    for (const auto& p : appeared) fs::remove(p, ec);
-    throw;
+  } appeared;
+  if (trace_file) host.sim().close_trace();  // the slow part of the trace, before any rename
+  if (!o.dump_dram.empty()) {
+    sb.dram().dump(o.dump_dram);
+    appeared.add(o.dump_dram);
   }
+  if (trace_file) {
+    trace_file->commit();
+    appeared.add(trace_file->target());
+  }
+  for (auto* f : {&m1_file, &m2_file, &secrets_file, &report_file}) {
+    if (!*f) continue;
+    (*f)->commit();
+    appeared.add((*f)->target());
+  }
+  appeared.finish();
   messages_dir.done = true;
   if (!o.quiet) {
     fmt::print("tame-sim boot: {} pages ({} bytes) through the RTL in {} cycles, {:.2f} s ({:.2f} MB/s, {:.3f} M cycles/s); "
