@@ -12,6 +12,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "commands.hpp"
@@ -51,7 +52,6 @@ int run_boot(const BootOptions& o) {
   AtomicFile out(o.out, kSecretFilePerms);
   if (!o.dram_dump.empty()) check_output_file(o.dram_dump, "--dram-dump");
   bool made_dump_dir = false;
-  std::optional<AtomicFile> m1_file, m2_file;
   struct RemoveDirOnFailure {
     const std::string& dir;
     bool& made;
@@ -61,6 +61,9 @@ int run_boot(const BootOptions& o) {
       if (made && !done) fs::remove(dir, ec);  // only if still empty
     }
   } dump_dir_guard{o.dump_messages, made_dump_dir};
+  // Declared after the guard, so that their temporary files are gone before it removes
+  // the folder (which it does only when empty).
+  std::optional<AtomicFile> m1_file, m2_file;
   if (!o.dump_messages.empty()) {
     std::error_code ec;
     if (fs::exists(o.dump_messages, ec) && !fs::is_directory(o.dump_messages, ec)) {
@@ -127,24 +130,31 @@ int run_boot(const BootOptions& o) {
         });
   }
   // The outputs, the plaintext last: if anything before it fails, it never appears, and
-  // if it fails, what appeared before it is taken back.
-  std::vector<fs::path> appeared;
+  // if it fails, what appeared before it is taken back. Until the plaintext is there,
+  // those that appeared stay in the registry of temporary files, so a signal takes them
+  // back too.
+  std::vector<std::pair<fs::path, int>> appeared;
+  const auto forget_all = [&] {
+    for (const auto& a : appeared) forget_temp_file(a.second);
+  };
   try {
     if (whole_dram) {
       memory.dram().dump(o.dram_dump);
-      appeared.push_back(o.dram_dump);
+      appeared.emplace_back(o.dram_dump, register_temp_file(o.dram_dump));
     }
     for (auto* f : {&m1_file, &m2_file}) {
       if (!*f) continue;
       (*f)->commit();
-      appeared.push_back((*f)->target());
+      appeared.emplace_back((*f)->target(), register_temp_file((*f)->target()));
     }
     out.commit();
   } catch (...) {
     std::error_code ec;
-    for (const auto& p : appeared) fs::remove(p, ec);
+    for (const auto& a : appeared) fs::remove(a.first, ec);
+    forget_all();
     throw;
   }
+  forget_all();
   dump_dir_guard.done = true;
   if (!o.quiet) {
     fmt::print(

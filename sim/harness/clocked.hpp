@@ -43,6 +43,11 @@ class Clocked {
       throw std::logic_error("this model was built without tracing");
     }
   }
+  // Ends the trace now: the FST file is whole after this (its .hier companion removed).
+  void close_trace() {
+    if (trace_) trace_->close();
+    trace_.reset();
+  }
   Clocked(const Clocked&) = delete;
   Clocked& operator=(const Clocked&) = delete;
 

@@ -7,6 +7,11 @@
 // lines back through its block 3. Every DRAM write and every L2 read is checked against
 // the model; the memory session key used for that comes from the model's own DRBG run
 // on the same entropy, never from the RTL.
+//
+// Outputs (--trace, --report, --dump-dram, --dump-messages, --export-test-secrets) are
+// checked, or made as temporary files, before the TA is read or a key is asked for; they
+// appear only when the whole run has passed (a mismatch against the model is a failure),
+// and a failure or SIGINT/SIGTERM leaves none of them.
 #include "sim_boot.hpp"
 
 #include <unistd.h>
@@ -14,7 +19,11 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <random>
+#include <span>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -48,16 +57,113 @@ void progress(bool on, std::uint64_t done, std::uint64_t total) {
   if (done == total) std::fprintf(stderr, "\n");
 }
 
+// An output that a library writes by its own path (the FST trace): it is written to a
+// temporary file beside the target, removed on a signal or a failure, and renamed into
+// place by commit(). The FST writer keeps "<file>.hier" beside it while it runs; that
+// one is removed on a signal too.
+class TempOutput {
+ public:
+  explicit TempOutput(const fs::path& target) : target_(target) {
+    temp_ = target;
+    temp_ += fmt::format(".partial-{:08x}", std::random_device{}());
+    hier_ = temp_;
+    hier_ += ".hier";
+    slots_[0] = register_temp_file(temp_);
+    slots_[1] = register_temp_file(hier_);
+  }
+  ~TempOutput() {
+    if (committed_) return;
+    std::error_code ec;
+    fs::remove(temp_, ec);
+    fs::remove(hier_, ec);
+    for (const int s : slots_) forget_temp_file(s);
+  }
+  TempOutput(const TempOutput&) = delete;
+  TempOutput& operator=(const TempOutput&) = delete;
+  const fs::path& temp() const { return temp_; }
+  const fs::path& target() const { return target_; }
+  // Once the writer has closed the file.
+  void commit() {
+    std::error_code ec;
+    fs::permissions(temp_, kPublicFilePerms, ec);  // 0644 whatever the umask
+    fs::rename(temp_, target_, ec);
+    if (ec) throw Error(target_.string(), fmt::format("cannot rename the output into place: {}", ec.message()));
+    committed_ = true;
+    for (const int s : slots_) forget_temp_file(s);
+  }
+
+ private:
+  fs::path target_, temp_, hier_;
+  int slots_[2] = {-1, -1};
+  bool committed_ = false;
+};
+
+// The --dump-messages folder, made if missing and removed again (if still empty) when
+// the run fails: a run that fails leaves nothing it made.
+struct MessagesDir {
+  explicit MessagesDir(const std::string& dir) : dir_(dir) {
+    if (dir.empty()) return;
+    std::error_code ec;
+    if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+      throw Error("--dump-messages", fmt::format("'{}' is not a directory", dir));
+    if (!fs::exists(dir, ec)) {
+      fs::create_directories(dir, ec);
+      if (ec) throw Error("--dump-messages", fmt::format("'{}' cannot be created: {}", dir, ec.message()));
+      made_ = true;
+    }
+  }
+  ~MessagesDir() {
+    std::error_code ec;
+    if (made_ && !done) fs::remove(dir_, ec);  // only if empty
+  }
+  MessagesDir(const MessagesDir&) = delete;
+  MessagesDir& operator=(const MessagesDir&) = delete;
+  bool done = false;
+
+ private:
+  std::string dir_;
+  bool made_ = false;
+};
+
+std::span<const std::uint8_t> text_bytes(const std::string& text) {
+  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
+
 // The flow on a top with `cores` cores (Dut: tame_top built for that many).
 template <class Dut>
 int boot_on(const SimBootOptions& o, unsigned cores) {
   ImageReader image(o.image, "--image");
   const ImageHeader& header = image.header();
+
+  // Every output is checked, or made as a temporary file, before the TA is read, a key
+  // is asked for or the RTL runs; all of them appear at the end, or none does. The
+  // folder comes first so that it goes last, once the files in it are gone.
+  MessagesDir messages_dir(o.dump_messages);
+  std::optional<AtomicFile> report_file, secrets_file, m1_file, m2_file;
+  std::optional<TempOutput> trace_file;
+  if (!o.trace.empty()) {
+    check_output_file(o.trace, "--trace");
+    trace_file.emplace(o.trace);
+  }
+  if (!o.report.empty()) {
+    check_output_file(o.report, "--report");
+    report_file.emplace(o.report);
+  }
+  if (!o.dump_dram.empty()) check_output_file(o.dump_dram, "--dump-dram");
+  if (!o.export_test_secrets.empty()) {
+    check_output_file(o.export_test_secrets, "--export-test-secrets");
+    secrets_file.emplace(o.export_test_secrets, kSecretFilePerms);
+  }
+  if (!o.dump_messages.empty()) {
+    m1_file.emplace(fs::path(o.dump_messages) / "m1.bin");
+    m2_file.emplace(fs::path(o.dump_messages) / "m2.bin");
+  }
+
   const TaFiles files = load_ta(o.ta);
 
   const std::uint64_t seed = std::random_device{}();
-  TopHarness<Dut> host(cores, seed);
-  if (!o.trace.empty()) host.sim().trace_to(o.trace);
+  TopHarness<Dut> host(cores, seed);  // after trace_file: the trace is closed before it goes
+  if (trace_file) host.sim().trace_to(trace_file->temp().string());
   MemScoreboard sb(4, 4096);
   std::mt19937_64 rng(seed);
   const auto t0 = std::chrono::steady_clock::now();
@@ -65,13 +171,9 @@ int boot_on(const SimBootOptions& o, unsigned cores) {
   // ---- the trust anchor obtains the image key (firmware model + RTL key controller)
   TaFirmware firmware(files.uds, files.cert_der);
   Bytes k_img = BootFlow<Dut>(host.ta()).boot(firmware, header, [&](const KeyRequest& request) {
+    if (m1_file) m1_file->write(request.m1);
     const Bytes m2 = ask_key_service(o.keyservice, request);
-    if (!o.dump_messages.empty()) {
-      std::error_code ec;
-      fs::create_directories(o.dump_messages, ec);
-      write_file(fs::path(o.dump_messages) / "m1.bin", request.m1);
-      write_file(fs::path(o.dump_messages) / "m2.bin", m2);
-    }
+    if (m2_file) m2_file->write(m2);
     return m2;
   });  // block 1 slot 0, block 2 slot 0, every core runs this VM
   // From here on k_img is the scoreboard's copy (the model's view), not the firmware's.
@@ -115,18 +217,20 @@ int boot_on(const SimBootOptions& o, unsigned cores) {
   const std::uint64_t cycles = host.cycles();
 
   // ---- what it leaves behind
-  if (!o.dump_dram.empty()) sb.dram().dump(o.dump_dram);
-  if (!o.export_test_secrets.empty()) {
+  if (sb.failures() != 0) {
+    std::fill(k_img.begin(), k_img.end(), 0);
+    throw Error("tame-sim boot", fmt::format("{} mismatches against the model, first: {}", sb.failures(),
+                                             sb.errors().front()));
+  }
+  if (secrets_file) {
     const nlohmann::json secrets = {
         {"warning", "simulation only: keys exported by tame-sim for tests (--export-test-secrets)"},
         {"k_img", to_hex(k_img)},
         {"k_mem", to_hex(host.ta_model().mem_key(0))},
         {"page0_addr", fmt::format("{:x}", kPage0Line * kLineSize)}};
-    AtomicFile f(o.export_test_secrets, fs::perms::owner_read | fs::perms::owner_write);
-    const std::string text = secrets.dump(2) + "\n";
-    f.write({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
-    f.commit();
+    secrets_file->write(text_bytes(secrets.dump(2) + "\n"));
   }
+  std::fill(k_img.begin(), k_img.end(), 0);
   const nlohmann::json report = {
       {"image", o.image},
       {"image_id", to_hex(header.image_id)},
@@ -144,21 +248,49 @@ int boot_on(const SimBootOptions& o, unsigned cores) {
       {"image_megabytes_per_second", double(pages * kPageSize) / secs / 1e6},
       {"verilator_cycles_per_second", double(cycles) / secs},
       {"first_errors", sb.errors()}};
-  if (!o.report.empty()) {
-    AtomicFile f(o.report);
-    const std::string text = report.dump(2) + "\n";
-    f.write({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
-    f.commit();
+  if (report_file) report_file->write(text_bytes(report.dump(2) + "\n"));
+  // The outputs appear one by one. Until the last has, each one that appeared stays in
+  // the process's registry of temporary files, so that a signal takes it back too; if
+  // one fails, those that appeared are removed.
+  struct Appeared {
+    std::vector<std::pair<fs::path, int>> files;
+    bool done = false;
+    void add(const fs::path& p) { files.emplace_back(p, register_temp_file(p)); }
+    void finish() {  // all of them are there: they are outputs now, not temporary
+      done = true;
+      for (const auto& f : files) forget_temp_file(f.second);
+    }
+    ~Appeared() {
+      if (done) return;
+      std::error_code ec;
+      for (const auto& [path, slot] : files) {
+        fs::remove(path, ec);
+        forget_temp_file(slot);
+      }
+    }
+  } appeared;
+  if (trace_file) host.sim().close_trace();  // the slow part of the trace, before any rename
+  if (!o.dump_dram.empty()) {
+    sb.dram().dump(o.dump_dram);
+    appeared.add(o.dump_dram);
   }
-  std::fill(k_img.begin(), k_img.end(), 0);
+  if (trace_file) {
+    trace_file->commit();
+    appeared.add(trace_file->target());
+  }
+  for (auto* f : {&m1_file, &m2_file, &secrets_file, &report_file}) {
+    if (!*f) continue;
+    (*f)->commit();
+    appeared.add((*f)->target());
+  }
+  appeared.finish();
+  messages_dir.done = true;
   if (!o.quiet) {
     fmt::print("tame-sim boot: {} pages ({} bytes) through the RTL in {} cycles, {:.2f} s ({:.2f} MB/s, {:.3f} M cycles/s); "
                "{} DRAM writes, {} L2 reads, {} mismatches\n",
                pages, header.payload_length, cycles, secs, double(pages * kPageSize) / secs / 1e6,
                double(cycles) / secs / 1e6, dram_writes, l2_reads, sb.failures());
   }
-  if (sb.failures() != 0) throw Error("tame-sim boot", fmt::format("{} mismatches against the model, first: {}",
-                                                                   sb.failures(), sb.errors().front()));
   return 0;
 }
 

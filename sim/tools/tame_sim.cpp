@@ -7,7 +7,11 @@
 // runs 64-byte lines through the RTL line crypt block (4 lanes): line i of F at byte
 // address A + 64*i with nonce N + i (spec section 3). CTR is its own inverse, so
 // --decrypt runs the same operation; it is there to say what the caller means.
-// Errors: one line on stderr, a non-zero exit, and no output file.
+//   tame-sim boot ... (sim_boot.cpp)
+// Errors: one line on stderr, a non-zero exit, and no output file. Every output is
+// checked before any work starts (tame::check_output_file) and written through a
+// temporary file (tame::AtomicFile) that is removed on failure and on SIGINT, SIGTERM
+// or SIGHUP.
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -58,6 +62,7 @@ int run_ctr(const CtrOptions& o) {
   if (!in) throw Error("--in", fmt::format("cannot open '{}'", in_path));
   if (std::filesystem::is_directory(in_path)) throw Error("--in", fmt::format("'{}' is a directory", in_path));
 
+  tame::check_output_file(out_path, "--out");  // before any work: "--out: '<path>' <reason>"
   tame::AtomicFile out(out_path);
   tame::sim::CtrCryptDriver drv(std::random_device{}());
   drv.load_key(0, key);
@@ -132,6 +137,7 @@ int run_line(const LineOptions& o) {
   if (lines > 0 && (addr >> 6) + (lines - 1) > tame::kMaxLineAddr)
     throw Error("--addr-hex", "the line address would pass 2^56 inside the file");
 
+  tame::check_output_file(o.out_path, "--out");
   tame::AtomicFile out(o.out_path);
   tame::sim::LineCryptDriver<Vtame_line_crypt_l4> drv(std::random_device{}());
   drv.load_key(0, key);
