@@ -180,7 +180,7 @@ def placeholder():
         "",
         "## The baseline",
         "",
-        "The figures before the lean models and stage enables of issue 11, which `make bench` "
+        "The figures before the lean models of issue 11, which `make bench` "
         "compares every run with (`sim/bench/baseline.json`). They were measured on "
         "2026-11-27 with `make bench` at commit `3a2b0ec` (defaults then: `--megabytes 16 "
         "--boot-sizes 1,4,16,64`), on this project's 2-core machine (CPU `AMD EPYC`), with a "
