@@ -18,6 +18,7 @@ rtl/ta/gen/tame_ta_regs_pkg.sv
 rtl/ta/gen/tame_ta_regs.sv
 rtl/ta/tame_ta_keyctrl.sv
 rtl/top/tame_top.sv
-# Last: the one file with a vendor build (rtl/fpga/ecp5/), which make synth and
-# tame.core swap in for it.
+# Last: the files with a vendor build (rtl/fpga/ecp5/), which make synth and
+# tame.core swap in for them.
+rtl/common/tame_clock_gate.sv
 rtl/aes/tame_aes_sbox_rom.sv

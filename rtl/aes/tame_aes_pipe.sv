@@ -48,7 +48,11 @@ module tame_aes_pipe #(
   output logic                out_valid_o,
   input  logic                out_ready_i,
   output logic [127:0]        out_block_o,
-  output logic [UserW-1:0]    out_user_o
+  output logic [UserW-1:0]    out_user_o,
+
+  // Something is in flight or a key is being loaded or wiped: while it is low and no
+  // input is offered, no register here changes, so the owner may stop the clock.
+  output logic                busy_o
 );
 
   localparam int Nr        = (MaxKeyBits == 256) ? 14 : 10;
@@ -272,13 +276,14 @@ module tame_aes_pipe #(
                   round_in[4 * k + (c + 3) % 4][7:0]};
   endfunction
 
+  // With MixReg the round logic is written inside the register's always_ff, so that a
+  // simulator computes it only on the edges of this block's clock (a gated block's
+  // rounds then cost nothing); the logic is the same either way.
   for (genvar c = 0; c < 4; c++) begin : g_round0
-    logic [31:0] added;
-    assign added = in_block_i[127 - 32 * c -: 32] ^ rk_rd[0][127 - 32 * c -: 32];
     if (MixReg) begin : g_reg
-      always_ff @(posedge clk_i) round_in[c] <= added;
+      always_ff @(posedge clk_i) round_in[c] <= in_block_i[127 - 32 * c -: 32] ^ rk_rd[0][127 - 32 * c -: 32];
     end else begin : g_wire
-      assign round_in[c] = added;
+      assign round_in[c] = in_block_i[127 - 32 * c -: 32] ^ rk_rd[0][127 - 32 * c -: 32];
     end
   end
 
@@ -291,13 +296,14 @@ module tame_aes_pipe #(
         .d_o (d_q[4 * (k - 1) + c])
       );
       if (k < Nr) begin : g_mix
-        logic [31:0] mixed;
-        assign mixed = tame_pkg::mix_column(s_q[4 * (k - 1) + c], d_q[4 * (k - 1) + c])
-                       ^ rk_rd[k][127 - 32 * c -: 32];
         if (MixReg) begin : g_reg
-          always_ff @(posedge clk_i) round_in[4 * k + c] <= mixed;
+          always_ff @(posedge clk_i) begin
+            round_in[4 * k + c] <= tame_pkg::mix_column(s_q[4 * (k - 1) + c], d_q[4 * (k - 1) + c])
+                                   ^ rk_rd[k][127 - 32 * c -: 32];
+          end
         end else begin : g_wire
-          assign round_in[4 * k + c] = mixed;
+          assign round_in[4 * k + c] = tame_pkg::mix_column(s_q[4 * (k - 1) + c], d_q[4 * (k - 1) + c])
+                                       ^ rk_rd[k][127 - 32 * c -: 32];
         end
       end
     end
@@ -325,14 +331,15 @@ module tame_aes_pipe #(
   end
 
   // The final round has no MixColumns.
-  logic [127:0] last_round, last_sum;
+  logic [127:0] last_round;
   for (genvar c = 0; c < 4; c++) begin : g_last
-    assign last_sum[127 - 32 * c -: 32] = s_q[4 * (Nr - 1) + c] ^ rk_rd[Nr][127 - 32 * c -: 32];
-  end
-  if (MixReg) begin : g_last_reg
-    always_ff @(posedge clk_i) last_round <= last_sum;
-  end else begin : g_last_wire
-    assign last_round = last_sum;
+    if (MixReg) begin : g_reg
+      always_ff @(posedge clk_i) begin
+        last_round[127 - 32 * c -: 32] <= s_q[4 * (Nr - 1) + c] ^ rk_rd[Nr][127 - 32 * c -: 32];
+      end
+    end else begin : g_wire
+      assign last_round[127 - 32 * c -: 32] = s_q[4 * (Nr - 1) + c] ^ rk_rd[Nr][127 - 32 * c -: 32];
+    end
   end
 
   // With AES-256 rounds, an AES-128 block finishes at round 10 and rides a short delay
@@ -407,6 +414,21 @@ module tame_aes_pipe #(
   );
 
   assign out_valid_o = !block_empty && !zeroize_i;
+
+  // busy_o: outstanding_q counts every block from admission until it leaves the FIFO,
+  // so with it at zero the stages, both FIFOs and the per-slot counts are still. After
+  // a key load or a wipe the clock runs on for Stages + 2 cycles: the stage registers
+  // and the key schedule's S-box registers then hold what the present round keys and
+  // inputs give, as with a free-running clock, and nothing from before a zeroize.
+  localparam int FlushW = $clog2(Stages + 3);
+  logic [FlushW-1:0] flush_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni)                                    flush_q <= FlushW'(Stages + 2);
+    else if (load_state_q != LoadIdle || exp_busy)  flush_q <= FlushW'(Stages + 2);
+    else if (flush_q != '0)                         flush_q <= flush_q - 1'b1;
+  end
+  assign busy_o = (load_state_q != LoadIdle) || (outstanding_q != '0) || user_push_q
+                  || exp_busy || rk_we_q || rk_done_q || drained_q || (flush_q != '0);
 
   logic unused;
   assign unused = ^{user_empty, user_full, block_full};

@@ -50,6 +50,15 @@ module tame_ctr_crypt #(
 
   localparam int UserW = BeatW + TagW + 1;
 
+  // The block's clock stops while the pipeline is empty and nothing is offered (see
+  // tame_line_crypt): a request, a beat or a key wakes it.
+  logic clk, aes_busy;
+  tame_clock_gate u_clock_gate (
+    .clk_i,
+    .en_i  (aes_busy || req_valid_i || in_valid_i || key_valid_i || zeroize_i),
+    .clk_o (clk)
+  );
+
   logic             active_q;     // a request is open
   logic [SlotW-1:0] slot_q;
   logic [NonceW-1:0] nonce_q;
@@ -64,7 +73,7 @@ module tame_ctr_crypt #(
   assign in_ready_o    = active_q && core_in_ready;
   assign beat_taken    = core_in_valid && core_in_ready;
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
+  always_ff @(posedge clk or negedge rst_ni) begin
     if (!rst_ni) begin
       active_q <= 1'b0;
       slot_q   <= '0;
@@ -89,7 +98,7 @@ module tame_ctr_crypt #(
     .SboxImpl  (SboxImpl),
     .UserW     (UserW)
   ) u_aes (
-    .clk_i,
+    .clk_i       (clk),
     .rst_ni,
     .zeroize_i,
     .key_valid_i,
@@ -106,7 +115,8 @@ module tame_ctr_crypt #(
     .out_valid_o,
     .out_ready_i,
     .out_block_o (keystream),
-    .out_user_o  (core_out_user)
+    .out_user_o  (core_out_user),
+    .busy_o      (aes_busy)
   );
 
   assign out_data_o = keystream ^ core_out_user[UserW-1 -: BeatW];

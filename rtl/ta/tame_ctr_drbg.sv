@@ -54,8 +54,25 @@ module tame_ctr_drbg #(
 
   assign v_next = v_q + 128'd1;
 
-  tame_aes_iter #(.SboxImpl(SboxImpl)) u_aes (
+  // The DRBG's clock stops while it is idle (see tame_line_crypt); a command or a
+  // zeroize wakes it. It runs three cycles more after each command and after a zeroize,
+  // so that the AES core's S-box registers take the (then public or wiped) idle input
+  // and keep nothing of the last key or V.
+  logic       clk;
+  logic [1:0] settle_q;
+  tame_clock_gate u_clock_gate (
     .clk_i,
+    .en_i  (cmd_valid_i || zeroize_i || state_q != Idle || done_o || refused_o || settle_q != '0),
+    .clk_o (clk)
+  );
+  always_ff @(posedge clk or negedge rst_ni) begin
+    if (!rst_ni)                           settle_q <= 2'd3;
+    else if (zeroize_i || state_q != Idle) settle_q <= 2'd3;
+    else if (settle_q != '0)               settle_q <= settle_q - 2'd1;
+  end
+
+  tame_aes_iter #(.SboxImpl(SboxImpl)) u_aes (
+    .clk_i       (clk),
     .rst_ni,
     .clear_i     (zeroize_i),
     .key_valid_i (aes_key_valid),
@@ -92,7 +109,7 @@ module tame_ctr_drbg #(
   assign instantiated_o   = inst_q;
   assign reseed_counter_o = counter_q;
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
+  always_ff @(posedge clk or negedge rst_ni) begin
     if (!rst_ni) begin
       state_q            <= Idle;
       after_q            <= AfterSeed;
