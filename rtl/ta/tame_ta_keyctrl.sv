@@ -345,14 +345,24 @@ module tame_ta_keyctrl #(
     hwif_in.ERROR.done_count.next        = done_count_q;
     hwif_in.RESEED_COUNT.count.next      = drbg_count[31:0];
     hwif_in.FEATURES.disk_aes256.next    = (DiskMaxKeyBits == tame_contract_pkg::KeyBits);
+    // A clear beats a firmware write in the same cycle (the register block would let the
+    // write win, and a write with no byte enabled would then keep the old key word).
     hwif_in.KEY_LOAD_0.word.hwclr = clear_keys;
+    hwif_in.KEY_LOAD_0.word.swwe  = !clear_keys;
     hwif_in.KEY_LOAD_1.word.hwclr = clear_keys;
+    hwif_in.KEY_LOAD_1.word.swwe  = !clear_keys;
     hwif_in.KEY_LOAD_2.word.hwclr = clear_keys;
+    hwif_in.KEY_LOAD_2.word.swwe  = !clear_keys;
     hwif_in.KEY_LOAD_3.word.hwclr = clear_keys;
+    hwif_in.KEY_LOAD_3.word.swwe  = !clear_keys;
     hwif_in.KEY_LOAD_4.word.hwclr = clear_keys;
+    hwif_in.KEY_LOAD_4.word.swwe  = !clear_keys;
     hwif_in.KEY_LOAD_5.word.hwclr = clear_keys;
+    hwif_in.KEY_LOAD_5.word.swwe  = !clear_keys;
     hwif_in.KEY_LOAD_6.word.hwclr = clear_keys;
+    hwif_in.KEY_LOAD_6.word.swwe  = !clear_keys;
     hwif_in.KEY_LOAD_7.word.hwclr = clear_keys;
+    hwif_in.KEY_LOAD_7.word.swwe  = !clear_keys;
     hwif_in.TA_NONCE_0.word.next = nonce_q[255:224];
     hwif_in.TA_NONCE_1.word.next = nonce_q[223:192];
     hwif_in.TA_NONCE_2.word.next = nonce_q[191:160];

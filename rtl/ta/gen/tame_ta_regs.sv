@@ -777,7 +777,7 @@ module tame_ta_regs (
         logic load_next_c;
         next_c = field_storage.KEY_LOAD_0.word.value;
         load_next_c = '0;
-        if(decoded_reg_strb.KEY_LOAD_0 && decoded_req_is_wr) begin // SW write
+        if(decoded_reg_strb.KEY_LOAD_0 && decoded_req_is_wr && hwif_in.KEY_LOAD_0.word.swwe) begin // SW write
             next_c = (field_storage.KEY_LOAD_0.word.value & ~decoded_wr_biten[31:0]) | (decoded_wr_data[31:0] & decoded_wr_biten[31:0]);
             load_next_c = '1;
         end else if(hwif_in.KEY_LOAD_0.word.hwclr) begin // HW Clear
@@ -804,7 +804,7 @@ module tame_ta_regs (
         logic load_next_c;
         next_c = field_storage.KEY_LOAD_1.word.value;
         load_next_c = '0;
-        if(decoded_reg_strb.KEY_LOAD_1 && decoded_req_is_wr) begin // SW write
+        if(decoded_reg_strb.KEY_LOAD_1 && decoded_req_is_wr && hwif_in.KEY_LOAD_1.word.swwe) begin // SW write
             next_c = (field_storage.KEY_LOAD_1.word.value & ~decoded_wr_biten[31:0]) | (decoded_wr_data[31:0] & decoded_wr_biten[31:0]);
             load_next_c = '1;
         end else if(hwif_in.KEY_LOAD_1.word.hwclr) begin // HW Clear
@@ -831,7 +831,7 @@ module tame_ta_regs (
         logic load_next_c;
         next_c = field_storage.KEY_LOAD_2.word.value;
         load_next_c = '0;
-        if(decoded_reg_strb.KEY_LOAD_2 && decoded_req_is_wr) begin // SW write
+        if(decoded_reg_strb.KEY_LOAD_2 && decoded_req_is_wr && hwif_in.KEY_LOAD_2.word.swwe) begin // SW write
             next_c = (field_storage.KEY_LOAD_2.word.value & ~decoded_wr_biten[31:0]) | (decoded_wr_data[31:0] & decoded_wr_biten[31:0]);
             load_next_c = '1;
         end else if(hwif_in.KEY_LOAD_2.word.hwclr) begin // HW Clear
@@ -858,7 +858,7 @@ module tame_ta_regs (
         logic load_next_c;
         next_c = field_storage.KEY_LOAD_3.word.value;
         load_next_c = '0;
-        if(decoded_reg_strb.KEY_LOAD_3 && decoded_req_is_wr) begin // SW write
+        if(decoded_reg_strb.KEY_LOAD_3 && decoded_req_is_wr && hwif_in.KEY_LOAD_3.word.swwe) begin // SW write
             next_c = (field_storage.KEY_LOAD_3.word.value & ~decoded_wr_biten[31:0]) | (decoded_wr_data[31:0] & decoded_wr_biten[31:0]);
             load_next_c = '1;
         end else if(hwif_in.KEY_LOAD_3.word.hwclr) begin // HW Clear
@@ -885,7 +885,7 @@ module tame_ta_regs (
         logic load_next_c;
         next_c = field_storage.KEY_LOAD_4.word.value;
         load_next_c = '0;
-        if(decoded_reg_strb.KEY_LOAD_4 && decoded_req_is_wr) begin // SW write
+        if(decoded_reg_strb.KEY_LOAD_4 && decoded_req_is_wr && hwif_in.KEY_LOAD_4.word.swwe) begin // SW write
             next_c = (field_storage.KEY_LOAD_4.word.value & ~decoded_wr_biten[31:0]) | (decoded_wr_data[31:0] & decoded_wr_biten[31:0]);
             load_next_c = '1;
         end else if(hwif_in.KEY_LOAD_4.word.hwclr) begin // HW Clear
@@ -912,7 +912,7 @@ module tame_ta_regs (
         logic load_next_c;
         next_c = field_storage.KEY_LOAD_5.word.value;
         load_next_c = '0;
-        if(decoded_reg_strb.KEY_LOAD_5 && decoded_req_is_wr) begin // SW write
+        if(decoded_reg_strb.KEY_LOAD_5 && decoded_req_is_wr && hwif_in.KEY_LOAD_5.word.swwe) begin // SW write
             next_c = (field_storage.KEY_LOAD_5.word.value & ~decoded_wr_biten[31:0]) | (decoded_wr_data[31:0] & decoded_wr_biten[31:0]);
             load_next_c = '1;
         end else if(hwif_in.KEY_LOAD_5.word.hwclr) begin // HW Clear
@@ -939,7 +939,7 @@ module tame_ta_regs (
         logic load_next_c;
         next_c = field_storage.KEY_LOAD_6.word.value;
         load_next_c = '0;
-        if(decoded_reg_strb.KEY_LOAD_6 && decoded_req_is_wr) begin // SW write
+        if(decoded_reg_strb.KEY_LOAD_6 && decoded_req_is_wr && hwif_in.KEY_LOAD_6.word.swwe) begin // SW write
             next_c = (field_storage.KEY_LOAD_6.word.value & ~decoded_wr_biten[31:0]) | (decoded_wr_data[31:0] & decoded_wr_biten[31:0]);
             load_next_c = '1;
         end else if(hwif_in.KEY_LOAD_6.word.hwclr) begin // HW Clear
@@ -966,7 +966,7 @@ module tame_ta_regs (
         logic load_next_c;
         next_c = field_storage.KEY_LOAD_7.word.value;
         load_next_c = '0;
-        if(decoded_reg_strb.KEY_LOAD_7 && decoded_req_is_wr) begin // SW write
+        if(decoded_reg_strb.KEY_LOAD_7 && decoded_req_is_wr && hwif_in.KEY_LOAD_7.word.swwe) begin // SW write
             next_c = (field_storage.KEY_LOAD_7.word.value & ~decoded_wr_biten[31:0]) | (decoded_wr_data[31:0] & decoded_wr_biten[31:0]);
             load_next_c = '1;
         end else if(hwif_in.KEY_LOAD_7.word.hwclr) begin // HW Clear

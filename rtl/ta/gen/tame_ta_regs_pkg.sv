@@ -80,6 +80,7 @@ package tame_ta_regs_pkg;
     } tame_ta_regs__FEATURES__in_t;
 
     typedef struct packed {
+        logic swwe;
         logic hwclr;
     } tame_ta_regs__key_word_t__word__in_t;
 
