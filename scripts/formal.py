@@ -89,7 +89,7 @@ PROOFS = [
           "The same with FORMAL_MUTANT_KEY_READ (KEY_LOAD_2 readable as RESEED_COUNT): "
           "must fail.",
           "tame_ta_keyctrl_iso", defines=["FORMAL_MUTANT_KEY_READ"], depth=12,
-          induction=False, expect="fail", cut_sbox=True, smtc="isolation", quick=True),
+          induction=False, expect="fail", cut_sbox=True, smtc="isolation"),
     Proof("keyctrl_zeroize", "2 zeroize",
           "From any state, one cycle after the controller's zeroize or a reset, and for as "
           "long as nothing new is written: every marked secret (DRBG Key, V, seed, "
@@ -500,7 +500,7 @@ def main():
     ap.add_argument("--quick", action="store_true", help="only the fast subset (ctest)")
     ap.add_argument("--lint", action="store_true",
                     help="lint the files with properties (Verilator, Yosys) and stop")
-    ap.add_argument("--timeout", type=int, default=150, help="seconds per solver run")
+    ap.add_argument("--timeout", type=int, default=90, help="seconds per solver run")
     ap.add_argument("--list", action="store_true")
     args = ap.parse_args()
 
