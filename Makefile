@@ -13,7 +13,7 @@
 #   make synth   ECP5 synthesis, place and route, xc7a200t estimate (build/synth/report.md,
 #                and the same tables into docs/fpga-results.md)
 #                SYNTH_ARGS passes options to scripts/synth.py, e.g. "--only ctr_aes128_rom"
-#   make formal  the properties beside the RTL, proven with Yosys and yosys-smtbmc (z3):
+#   make formal  the properties beside the RTL, proven with Yosys and yosys-smtbmc (Yices 2):
 #                bounded and, where it closes, by induction (build/formal/report.md, and
 #                the table into docs/formal.md); FORMAL_ARGS passes options to
 #                scripts/formal.py, e.g. "--only key_isolation" or "--quick"

@@ -18,8 +18,11 @@ A proof marked "expect fail" (the planted leak) passes when the solver finds the
 Writes build/formal/report.json and report.md, and with --docs the same table into
 docs/formal.md between its result markers.
 
-Exit status: 0 when every proof gave its expected result, 1 when one did not (or timed
-out), 2 when the tools are missing. Python 3 standard library only; one solver at a time.
+Exit status: 0 when every proof's bounded run gave its expected result, 1 when one did
+not: a counterexample where none was expected, none where one was (the mutant), a
+timeout (not proven) or an error. An induction that does not close, or times out,
+is reported but does not fail the run: the bounded result is what each proof states.
+2 when the tools are missing. Python 3 standard library only; one solver at a time.
 """
 
 import argparse
@@ -113,6 +116,11 @@ PROOFS = [
           "never 0; a closed slot stays closed until a key load.",
           "tame_nonce_source", params={"NumSlots": 2, "Requesters": 1},
           defines=["FORMAL_NONCE"], depth=6, reset_start=True, quick=True),
+    Proof("nonce_source_2req", "3 nonces",
+          "The same with 2 requesters, so that two nonces can be handed out in one cycle: "
+          "the later requester's is above the earlier one's.",
+          "tame_nonce_source", params={"NumSlots": 2, "Requesters": 2},
+          defines=["FORMAL_NONCE"], depth=6, reset_start=True),
     Proof("fifo_stream", "4 streams",
           "tame_fifo (Width 4, Depth 4): entries in = out + held, pointers agree with the "
           "count, the head holds until popped.",

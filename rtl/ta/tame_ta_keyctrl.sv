@@ -400,7 +400,9 @@ module tame_ta_keyctrl #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni)                    f_zero_age_q <= 2'd1;
     else if (cmd_write || (|key_swmod)) f_zero_age_q <= 2'd0;
-    else if (zeroize_q)             f_zero_age_q <= 2'd1;
+    // zeroize_q counts only once an edge has gone by: in a free first state it may be
+    // high with secrets that no zeroize ever cleared.
+    else if (zeroize_q && f_past_q) f_zero_age_q <= 2'd1;
     else if (f_zero_age_q != 2'd0)  f_zero_age_q <= 2'd2;
   end
   logic f_secrets_clear;
