@@ -13,14 +13,19 @@
 #   make synth   ECP5 synthesis, place and route, xc7a200t estimate (build/synth/report.md,
 #                and the same tables into docs/fpga-results.md)
 #                SYNTH_ARGS passes options to scripts/synth.py, e.g. "--only ctr_aes128_rom"
+#   make formal  the properties beside the RTL, proven with Yosys and yosys-smtbmc (Yices 2):
+#                bounded and, where it closes, by induction (build/formal/report.md, and
+#                the table into docs/formal.md); FORMAL_ARGS passes options to
+#                scripts/formal.py, e.g. "--only key_isolation" or "--quick"
 BUILD ?= build
 JOBS  ?= $(shell nproc)
 SYNTH_ARGS ?=
 BENCH_ARGS ?=
+FORMAL_ARGS ?=
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := m1 m2 image_header request
 
-.PHONY: all deps build test lint regs core sim bench synth fuzz clean
+.PHONY: all deps build test lint regs core sim bench synth formal fuzz clean
 
 all: build
 
@@ -73,6 +78,10 @@ bench: $(BUILD)/CMakeCache.txt
 synth:
 	@scripts/setup.sh synth
 	python3 scripts/synth.py --out $(BUILD)/synth --docs docs/fpga-results.md $(SYNTH_ARGS)
+
+formal:
+	@scripts/setup.sh formal
+	python3 scripts/formal.py --out $(BUILD)/formal --docs docs/formal.md $(FORMAL_ARGS)
 
 # A build tree of its own, $(BUILD)/libfuzzer, built with clang. New inputs go to
 # $(BUILD)/libfuzzer/corpus/<target>; the committed seeds in fuzz/corpus/ are only read.

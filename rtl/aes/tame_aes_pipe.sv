@@ -433,4 +433,82 @@ module tame_aes_pipe #(
   logic unused;
   assign unused = ^{user_empty, user_full, block_full};
 
+`ifdef FORMAL
+  // ---------------------------------------------------------------- make formal
+  // Properties proven by scripts/formal.py (docs/formal.md).
+  logic f_past_q = 1'b0;
+  always_ff @(posedge clk_i) f_past_q <= 1'b1;
+
+`ifdef FORMAL_STREAM
+  // Blocks admitted = blocks taken + blocks in the rounds + blocks in the output FIFO,
+  // counted since reset or zeroize (which drops them all); the credit count is exact,
+  // so the FIFO never overflows (its own assertions), and the user field always has
+  // an entry for the block at the head.
+  logic [CountW+3:0] f_acc_q = '0, f_push_q = '0, f_pop_q = '0;
+  logic [CountW+3:0] f_rounds;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      f_acc_q  <= '0;
+      f_push_q <= '0;
+      f_pop_q  <= '0;
+    end else if (zeroize_i) begin
+      f_acc_q  <= '0;
+      f_push_q <= '0;
+      f_pop_q  <= '0;
+    end else begin
+      f_acc_q  <= f_acc_q + (CountW + 4)'(accept);
+      f_push_q <= f_push_q + (CountW + 4)'(valid_q[Stages]);
+      f_pop_q  <= f_pop_q + (CountW + 4)'(pop);
+    end
+  end
+  always_comb begin
+    f_rounds = '0;
+    for (int p = 1; p <= Stages; p++) f_rounds = f_rounds + (CountW + 4)'(valid_q[p]);
+  end
+  always_comb begin
+    if (rst_ni) begin
+      assert (f_acc_q - f_pop_q == (CountW + 4)'(outstanding_q));
+      assert (f_acc_q - f_push_q == f_rounds);
+      assert (block_empty == (f_push_q == f_pop_q));
+      assert (outstanding_q <= CountW'(FifoDepth));
+      assert (room_q == (outstanding_q < CountW'(FifoDepth)));
+      assert (block_empty || !user_empty);
+    end
+  end
+  // An offered block holds, and stays offered, until it is taken (zeroize aside: it
+  // drops all traffic by design).
+  always_ff @(posedge clk_i) begin
+    if (f_past_q && rst_ni && !zeroize_i && $past(rst_ni && !zeroize_i && out_valid_o && !out_ready_i)) begin
+      assert (out_valid_o && out_block_o == $past(out_block_o) && out_user_o == $past(out_user_o));
+    end
+  end
+`endif
+
+`ifdef FORMAL_ZEROIZE
+  // Cycles since the last zeroize or reset while no key was taken: the wipe takes
+  // NumSlots cycles, and one later every register and RAM marked secret must be zero
+  // (scripts/formal.py asserts that while f_secrets_clear). 0 means stale.
+  localparam int FAgeW = $clog2(NumSlots + 3);
+  logic [FAgeW-1:0] f_zero_age_q = '0;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni)                               f_zero_age_q <= FAgeW'(1);
+    else if (zeroize_i)                        f_zero_age_q <= FAgeW'(1);
+    else if (key_valid_i && key_ready_o)       f_zero_age_q <= '0;
+    else if (f_zero_age_q == '0)               f_zero_age_q <= '0;
+    else if (f_zero_age_q != FAgeW'(NumSlots + 1)) f_zero_age_q <= f_zero_age_q + 1'b1;
+  end
+  logic f_secrets_clear;
+  assign f_secrets_clear = (f_zero_age_q == FAgeW'(NumSlots + 1));
+  // Helpers that make the zero state inductive: the wipe is done, and nothing is being
+  // expanded or written.
+  always_comb begin
+    if (f_zero_age_q != '0 && rst_ni && !zeroize_i) begin
+      assert (load_state_q == (f_secrets_clear ? LoadIdle : LoadWipe));
+      assert (load_slot_q == SlotW'(f_zero_age_q - 1'b1));
+      assert (!exp_busy && !rk_we_q && !rk_done_q);
+    end
+  end
+`endif
+`endif
+
 endmodule

@@ -57,4 +57,53 @@ module tame_fifo #(
   end
 `endif
 
+`ifdef FORMAL
+`ifdef FORMAL_STREAM
+  // make formal (docs/formal.md). The caller's side (no push into a full FIFO unless
+  // it pops too, no pop from an empty one) is assumed when the FIFO is the proof's top
+  // and proved where another block drives it.
+  always_comb begin
+    if (rst_ni && !flush_i) begin
+`ifdef FORMAL_FIFO_TOP
+      assume (!(push_i && full_o && !pop_i));
+      assume (!(pop_i && empty_o));
+`else
+      assert (!(push_i && full_o && !pop_i));
+      assert (!(pop_i && empty_o));
+`endif
+    end
+  end
+
+  // Entries in = entries out + entries held: pushes and pops since reset or flush.
+  logic [PtrW+3:0] f_in_q = '0, f_out_q = '0;
+  logic            f_past_q = 1'b0;
+  always_ff @(posedge clk_i) f_past_q <= 1'b1;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      f_in_q  <= '0;
+      f_out_q <= '0;
+    end else if (flush_i) begin
+      f_in_q  <= '0;
+      f_out_q <= '0;
+    end else begin
+      f_in_q  <= f_in_q + (PtrW + 4)'(push_i);
+      f_out_q <= f_out_q + (PtrW + 4)'(pop_i);
+    end
+  end
+  always_comb begin
+    if (rst_ni) begin
+      assert (count_q <= (PtrW + 1)'(Depth));
+      assert (PtrW'(wr_ptr_q - rd_ptr_q) == count_q[PtrW-1:0]);
+      assert (f_in_q - f_out_q == (PtrW + 4)'(count_q));
+    end
+  end
+  // The head holds until it is popped.
+  always_ff @(posedge clk_i) begin
+    if (f_past_q && rst_ni && $past(rst_ni && !flush_i && !empty_o && !pop_i)) begin
+      assert (!empty_o && rdata_o == $past(rdata_o));
+    end
+  end
+`endif
+`endif
+
 endmodule

@@ -73,4 +73,68 @@ module tame_nonce_source #(
   end
 `endif
 
+`ifdef FORMAL
+`ifdef FORMAL_NONCE
+  // make formal (docs/formal.md). Takers take only under an open slot (the check above,
+  // assumed here as the writers' side of the contract). Then, per slot and key, the
+  // nonces handed out strictly increase, across cycles and among the requesters of one
+  // cycle, so none repeats; and a closed slot stays closed until a key is loaded.
+  always_comb begin
+    for (int r = 0; r < Requesters; r++) begin
+      if (rst_ni && take_i[r]) assume (open_o[slot_i[r * SlotW +: SlotW]]);
+    end
+  end
+
+  logic f_past_q = 1'b0;
+  always_ff @(posedge clk_i) f_past_q <= 1'b1;
+
+  // Written as pairwise compares on registers and outputs: the same property as a
+  // running maximum, in a shape z3 4.8.12 does not get stuck simplifying.
+  for (genvar s = 0; s < NumSlots; s++) begin : g_f_slot
+    logic              f_any_q = 1'b0;   // a nonce was handed out under this key
+    logic [NonceW-1:0] f_last_q;         // the last (largest) one
+    logic              f_any_d;
+    logic [NonceW-1:0] f_last_d;
+    logic [Requesters-1:0] f_takes;
+    for (genvar r = 0; r < Requesters; r++) begin : g_r
+      assign f_takes[r] = rst_ni && take_i[r] && slot_i[r * SlotW +: SlotW] == SlotW'(s);
+      always_comb begin
+        if (f_takes[r]) begin
+          assert (nonce_o[r * NonceW +: NonceW] != '0);
+          if (f_any_q) assert (nonce_o[r * NonceW +: NonceW] > f_last_q);
+        end
+      end
+      for (genvar q = 0; q < r; q++) begin : g_q
+        always_comb begin
+          if (f_takes[r] && f_takes[q]) assert (nonce_o[r * NonceW +: NonceW] > nonce_o[q * NonceW +: NonceW]);
+        end
+      end
+    end
+    always_comb begin
+      f_any_d  = f_any_q || (|f_takes);
+      f_last_d = f_last_q;
+      for (int r = 0; r < Requesters; r++) begin
+        if (f_takes[r]) f_last_d = nonce_o[r * NonceW +: NonceW];
+      end
+    end
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni)                           f_any_q <= 1'b0;
+      else if (zeroize_i || key_loaded_i[s]) f_any_q <= 1'b0;
+      else                                   f_any_q <= f_any_d;
+    end
+    always_ff @(posedge clk_i) f_last_q <= f_last_d;
+    // The next nonce is above every one handed out (what makes the above inductive).
+    always_comb begin
+      if (rst_ni && f_any_q) assert (count_q[s] > f_last_q);
+      if (rst_ni && loaded_q[s]) assert (count_q[s] != '0);
+    end
+    always_ff @(posedge clk_i) begin
+      if (f_past_q && rst_ni && $past(rst_ni && !zeroize_i && !key_loaded_i[s] && !open_o[s])) begin
+        assert (!open_o[s]);
+      end
+    end
+  end
+`endif
+`endif
+
 endmodule

@@ -232,4 +232,16 @@ module tame_ctr_drbg #(
     end
   end
 
+`ifdef FORMAL
+`ifdef FORMAL_FSM
+  // make formal (docs/formal.md) records what the RTL does with an illegal state (6 or
+  // 7): it goes back to Idle at the next edge. It raises no error and clears nothing.
+  logic f_past_q = 1'b0;
+  always_ff @(posedge clk_i) f_past_q <= 1'b1;
+  always_ff @(posedge clk_i) begin
+    if (f_past_q && rst_ni && $past(rst_ni) && $past(state_q[2:1] == 2'b11)) assert (state_q == Idle);
+  end
+`endif
+`endif
+
 endmodule

