@@ -40,6 +40,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import configs  # noqa: E402  (scripts/configs.py, beside this file)
+from synth import tool_version  # noqa: E402  (the first line of a tool's --version)
 
 MARK = "/*verilator public_flat_rd*/"
 FORMAL_FILES = sorted((REPO / "rtl" / "formal").glob("*.sv"))
@@ -188,15 +189,6 @@ def find_tools(solver):
 
 def solver_version(tools, solver):
     return tool_version([tools[SOLVERS[solver]], "--version"])
-
-
-def tool_version(cmd):
-    try:
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
-        lines = (out.stdout + out.stderr).strip().splitlines()
-        return lines[0].strip() if lines else "unknown"
-    except (OSError, subprocess.TimeoutExpired):
-        return "unknown"
 
 
 def run(cmd, cwd, log_path, timeout):
