@@ -8,6 +8,9 @@
 #                e.g. "--megabytes 1 --boot-sizes 1,4" for a quick run
 #   make regs    the TA register block, C header and HTML reference from rtl/ta/rdl/
 #   make core    tame.core (FuseSoC) from rtl/files.f and rtl/configs.json
+#   make coverage  Verilator line and toggle coverage of the RTL over the make test suite, in
+#                a build tree of its own ($(BUILD)/coverage): the report per RTL file in
+#                $(BUILD)/coverage/coverage/report.md, and into docs/verification.md
 #   make fuzz    libFuzzer (clang, ASan, UBSan) on the M1, M2, image header and key-service
 #                parsers, FUZZ_SECONDS each (default 60); make test replays their corpus
 #   make synth   ECP5 synthesis, place and route, xc7a200t estimate (build/synth/report.md,
@@ -25,7 +28,7 @@ FORMAL_ARGS ?=
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := m1 m2 image_header request
 
-.PHONY: all deps build test lint regs core sim bench synth formal fuzz clean
+.PHONY: all deps build test lint regs core sim bench synth formal coverage fuzz clean
 
 all: build
 
@@ -82,6 +85,20 @@ synth:
 formal:
 	@scripts/setup.sh formal
 	python3 scripts/formal.py --out $(BUILD)/formal --docs docs/formal.md $(FORMAL_ARGS)
+
+# Every test that simulates RTL runs (formal and fusesoc run Yosys, not a simulation); the
+# report is written even when a test fails, and then the target fails.
+COVERAGE := $(BUILD)/coverage
+coverage: deps
+	cmake -S . -B $(COVERAGE) -DCMAKE_BUILD_TYPE=Release -DTAME_COVERAGE=ON
+	cmake --build $(COVERAGE) -j $(JOBS)
+	rm -rf $(COVERAGE)/coverage/raw
+	@status=0; ctest --test-dir $(COVERAGE) --output-on-failure -j $(JOBS) -E '^(formal|fusesoc)\.' \
+	  > $(COVERAGE)/ctest.log 2>&1 || status=$$?; \
+	summary=$$(grep -E 'tests passed' $(COVERAGE)/ctest.log || echo "no summary"); \
+	echo "coverage: ctest: $$summary (log: $(COVERAGE)/ctest.log)"; \
+	python3 scripts/coverage.py --raw $(COVERAGE)/coverage/raw --out $(COVERAGE)/coverage \
+	  --ctest "$$summary" --docs docs/verification.md && exit $$status
 
 # A build tree of its own, $(BUILD)/libfuzzer, built with clang. New inputs go to
 # $(BUILD)/libfuzzer/corpus/<target>; the committed seeds in fuzz/corpus/ are only read.

@@ -11,6 +11,8 @@
 #include <verilated.h>
 #include <verilated_fst_c.h>
 
+#include "coverage.hpp"
+
 namespace tame::sim {
 
 template <class Dut>
@@ -18,7 +20,13 @@ class Clocked {
  public:
   // seed drives +verilator+rand+reset+2: every register starts from a random value.
   explicit Clocked(std::uint64_t seed) : ctx_(std::make_unique<VerilatedContext>()) {
+#ifdef TAME_COVERAGE_DIR
+    // A coverage build starts from zeros: from random values, every bit that the reset
+    // clears would count as toggled, and toggle coverage would mean nothing.
+    ctx_->randReset(0);
+#else
     ctx_->randReset(2);
+#endif
     ctx_->randSeed(static_cast<int>(seed & 0x7fffffff));
     dut_ = std::make_unique<Dut>(ctx_.get(), "dut");
     dut_->clk_i = 0;
@@ -28,6 +36,7 @@ class Clocked {
   ~Clocked() {
     if (trace_) trace_->close();
     if (dut_) dut_->final();
+    write_coverage(*ctx_);
   }
 
   // Writes every clock edge to an FST file (GTKWave, Surfer), for a model built with

@@ -56,6 +56,15 @@ TEST(TrustAnchor, IdentifiesItself) {
   EXPECT_TRUE(t.ta.disk_takes_aes256());
 }
 
+// NOP is a command like the others: done and counted, and nothing else changes.
+TEST(TrustAnchor, NopIsDoneAndChangesNothing) {
+  Top t(7);
+  const std::uint32_t before = t.status();
+  EXPECT_EQ(t.ta.command(TaCmd::Nop), TaErr::None);
+  EXPECT_EQ(t.status(), before);
+  EXPECT_TRUE(t.live_secrets().empty());
+}
+
 TEST(TrustAnchor, OutOfOrderCommandsAreRefusedAndChangeNoKey) {
   std::mt19937_64 rng(2);
   Top t(2);
