@@ -45,6 +45,13 @@ case "$step" in
     status=${PIPESTATUS[0]}
     set -e
     [ "$status" -eq 0 ] || { echo "verilate: $prefix: the C++ build failed (log: $log)" >&2; exit 1; }
+    # Verilator's archive step can fail and still leave make's status at 0 (seen after an
+    # interrupted build left stale object lists): check that the library holds the model.
+    if ! ar t "$mdir/${prefix}__ALL.a" 2>/dev/null | grep -qx "${prefix}.o"; then
+      rm -f "$mdir/${prefix}__ALL.a"
+      echo "verilate: $prefix: the library ${prefix}__ALL.a is missing or incomplete (log: $log)" >&2
+      exit 1
+    fi
     touch "$mdir/${prefix}__ALL.a"
     echo "verilate: $prefix: compiled in $((SECONDS - start)) s" ;;
   *) usage ;;

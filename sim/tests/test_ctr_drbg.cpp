@@ -129,6 +129,7 @@ TEST(CtrDrbgRtl, RefusalsChangeNothingAndZeroizeForgets) {
   const Bytes e = test::random_bytes(rng, 48);
   rtl.instantiate(e, {});
   EXPECT_TRUE(rtl.generate(0, {}).refused) << "a request for no blocks";
+  EXPECT_TRUE(rtl.command(3, e, {}, false, 1).refused) << "command code 3, which means nothing";
   CtrDrbg model;
   model.instantiate(e, {});
   EXPECT_EQ(to_hex(rtl.generate(3, {}).out), to_hex(model.generate(48)));  // the refusal changed nothing
