@@ -18,6 +18,7 @@
 #include "Vtame_sha256.h"
 #include "Vtame_sha512.h"
 #include "clocked.hpp"
+#include "hash_stream.hpp"
 #include "secrets.hpp"
 #include "test_support.hpp"
 #include "wide.hpp"
@@ -59,22 +60,16 @@ std::uint64_t expected_cycles(std::size_t len) {
   return blocks * (T::kRounds + 1);
 }
 
-struct Options {
-  unsigned max_gap = 0;          // idle clocks before a beat: 0..max_gap, at random
-  bool zero_beat_end = false;    // a whole-word message ends with an extra 0-byte last beat
-};
-
 // Drives one model: messages as beats of big-endian words, digests collected as they come.
 template <class Dut>
 class Sha2 {
  public:
   using T = Sha2Traits<Dut>;
-  using Word = std::remove_reference_t<decltype(std::declval<Dut&>().msg_data_i)>;
 
-  explicit Sha2(std::uint64_t seed) : sim_(seed), rng_(seed) {
+  explicit Sha2(std::uint64_t seed) : sim_(seed), rng_(seed), stream_(T::kWordBytes, rng_) {
     auto& d = sim_.dut();
     d.zeroize_i = 0;
-    idle_inputs();
+    stream_.idle(d);
     sim_.reset();
   }
 
@@ -85,25 +80,16 @@ class Sha2 {
 
   // Sends the messages back to back (the next message's first beat is offered as soon as
   // the previous one's last beat is taken) and returns their digests.
-  std::vector<Result> hash_all(const std::vector<Bytes>& msgs, const Options& o = {}) {
+  std::vector<Result> hash_all(const std::vector<Bytes>& msgs, const StreamOptions& o = {}) {
     auto& d = sim_.dut();
-    std::vector<Beat> beats;
-    std::vector<bool> first;
-    for (const auto& m : msgs) {
-      const auto b = to_beats(m, o.zero_beat_end);
-      for (std::size_t i = 0; i < b.size(); ++i) first.push_back(i == 0);
-      beats.insert(beats.end(), b.begin(), b.end());
-    }
+    for (const auto& m : msgs) stream_.add(m, o);
     std::vector<Result> out;
     std::deque<std::uint64_t> started;
-    std::size_t next = 0;
-    unsigned gap = draw_gap(o);
     sim_.settle();
     bool was_valid = d.digest_valid_o;
     for (std::uint64_t guard = 0; out.size() < msgs.size(); ++guard) {
       if (guard > 10'000'000) throw std::runtime_error("SHA-2 engine: no digest");
-      if (next < beats.size() && gap == 0) present(beats[next]);
-      else idle_inputs();
+      stream_.drive(d);
       sim_.settle();
       check_outputs();
       if (d.digest_valid_o && !was_valid) {
@@ -112,37 +98,37 @@ class Sha2 {
         started.pop_front();
       }
       was_valid = d.digest_valid_o;
-      const bool take = d.msg_valid_i && d.msg_ready_o;
-      if (take && first[next]) started.push_back(sim_.cycles());
+      const bool take = stream_.moves(d);
+      if (take && stream_.front().first) started.push_back(sim_.cycles());
       sim_.posedge();
-      if (take) ++next, gap = draw_gap(o);
-      else if (gap > 0) --gap;
+      stream_.advance(take);
     }
-    idle_inputs();
+    stream_.idle(d);
     sim_.settle();
     return out;
   }
 
-  Result hash(const Bytes& msg, const Options& o = {}) { return hash_all({msg}, o).front(); }
+  Result hash(const Bytes& msg, const StreamOptions& o = {}) { return hash_all({msg}, o).front(); }
 
   // Sends the first `beats` beats of a message (never its last) and stops there.
   void send_partial(const Bytes& msg, std::size_t beats) {
     auto& d = sim_.dut();
-    const auto b = to_beats(msg, false);
-    if (beats >= b.size()) throw std::logic_error("send_partial would end the message");
-    for (std::size_t i = 0; i < beats;) {
-      present(b[i]);
+    if (beats * T::kWordBytes >= msg.size()) throw std::logic_error("send_partial would end the message");
+    stream_.add(msg);
+    for (const std::size_t goal = stream_.taken() + beats; stream_.taken() < goal;) {
+      stream_.drive(d);
       sim_.settle();
-      const bool take = d.msg_ready_o;
+      const bool take = stream_.moves(d);
       sim_.posedge();
-      if (take) ++i;
+      stream_.advance(take);
     }
-    idle_inputs();
+    stream_.clear();
+    stream_.idle(d);
     sim_.settle();
   }
 
   void idle(unsigned clocks) {
-    idle_inputs();
+    stream_.idle(sim_.dut());
     for (unsigned i = 0; i < clocks; ++i) sim_.settle(), check_outputs(), sim_.posedge();
     sim_.settle();
   }
@@ -151,49 +137,6 @@ class Sha2 {
   Clocked<Dut>& sim() { return sim_; }
 
  private:
-  struct Beat {
-    std::uint64_t data;
-    bool last;
-    unsigned bytes;
-  };
-
-  // Whole words, then a last beat of 0..W/8 bytes. The bytes after the message in the
-  // last word are random: the engine must ignore them.
-  std::vector<Beat> to_beats(const Bytes& msg, bool zero_beat_end) {
-    const std::size_t wb = T::kWordBytes, full = msg.size() / wb, rem = msg.size() % wb;
-    std::vector<Beat> out;
-    auto word = [&](std::size_t at, std::size_t n) {
-      std::uint64_t w = 0;
-      for (std::size_t i = 0; i < wb; ++i) w = (w << 8) | (i < n ? msg[at + i] : static_cast<std::uint8_t>(rng_()));
-      return w;
-    };
-    for (std::size_t i = 0; i < full; ++i) out.push_back({word(i * wb, wb), false, 0});
-    if (rem != 0 || msg.empty() || zero_beat_end) {
-      out.push_back({word(full * wb, rem), true, static_cast<unsigned>(rem)});
-    } else {
-      out.back().last = true;
-      out.back().bytes = static_cast<unsigned>(wb);
-    }
-    return out;
-  }
-
-  void present(const Beat& b) {
-    auto& d = sim_.dut();
-    d.msg_valid_i = 1;
-    d.msg_data_i = static_cast<Word>(b.data);
-    d.msg_last_i = b.last;
-    d.msg_bytes_i = b.bytes;
-  }
-  // Valid low, the rest random: nothing but valid may matter.
-  void idle_inputs() {
-    auto& d = sim_.dut();
-    d.msg_valid_i = 0;
-    d.msg_data_i = static_cast<Word>(rng_());
-    d.msg_last_i = rng_() & 1;
-    d.msg_bytes_i = rng_() % (T::kWordBytes + 1);
-  }
-  unsigned draw_gap(const Options& o) { return o.max_gap == 0 ? 0 : static_cast<unsigned>(rng_() % (o.max_gap + 1)); }
-
   Bytes digest() {
     Bytes out(T::kDigestBytes);
     get_slice(sim_.dut().digest_o, 0, out);
@@ -214,6 +157,7 @@ class Sha2 {
 
   Clocked<Dut> sim_;
   std::mt19937_64 rng_;
+  HashStream<Dut> stream_;
 };
 
 template <class Dut>
