@@ -13,6 +13,8 @@ rtl/mem/tame_dram_crypt.sv
 rtl/mem/tame_core_crypt.sv
 rtl/mem/tame_mem_path.sv
 rtl/aes/tame_aes_iter.sv
+rtl/hash/tame_sha2.sv
+rtl/hash/tame_hmac_sha256.sv
 rtl/ta/tame_ctr_drbg.sv
 rtl/ta/gen/tame_ta_regs_pkg.sv
 rtl/ta/gen/tame_ta_regs.sv
