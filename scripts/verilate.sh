@@ -46,8 +46,10 @@ case "$step" in
     set -e
     [ "$status" -eq 0 ] || { echo "verilate: $prefix: the C++ build failed (log: $log)" >&2; exit 1; }
     # Verilator's archive step can fail and still leave make's status at 0 (seen after an
-    # interrupted build left stale object lists): check that the library holds the model.
-    if ! ar t "$mdir/${prefix}__ALL.a" 2>/dev/null | grep -qx "${prefix}.o"; then
+    # interrupted build left stale object lists): check that the library defines the model.
+    # (grep reads all of nm's output: with -q it would stop early, and pipefail would
+    # then see nm killed by SIGPIPE)
+    if ! nm -C --defined-only "$mdir/${prefix}__ALL.a" 2>/dev/null | grep -c " ${prefix}::eval_step()" > /dev/null; then
       rm -f "$mdir/${prefix}__ALL.a"
       echo "verilate: $prefix: the library ${prefix}__ALL.a is missing or incomplete (log: $log)" >&2
       exit 1
