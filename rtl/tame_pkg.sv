@@ -65,26 +65,22 @@ package tame_pkg;
   endfunction
 
   // ---------------------------------------------------------------- key vault
-  // What a slot of the key vault (rtl/ta/tame_key_vault.sv) may be used for: fixed when
-  // the slot is written, and checked on every read against the one use the reading
-  // engine was built for (a read port's use is a parameter, not an input).
-  typedef struct packed {
-    logic aes_key;    // [4] an AES key, into a crypt block over a sideload port
-    logic x25519;     // [3] an X25519 secret scalar
-    logic ed25519;    // [2] an Ed25519 secret key
-    logic hash_msg;   // [1] message data into SHA-2 or HMAC: how the UDS enters
-                      //     HKDF-Extract as its input keying material
-    logic hmac_key;   // [0] the key of an HMAC
-  } vault_usage_t;
+  // What a slot of the key vault (rtl/ta/tame_key_vault.sv) may be used for: a mask of
+  // the uses below, fixed when the slot is written, and checked on every read against
+  // the one use the reading engine was built for (a read port's use is a parameter, not
+  // an input). A packed vector rather than a packed struct: Icarus 11, which runs the
+  // S-box tests on this package, aborts on a struct in a package.
+  typedef logic [4:0] vault_usage_t;
 
-  // A read port's one use, as a mask with its bit set. An enum, not five localparams, so
-  // that a top without the vault leaves no unused parameter in the package.
+  // The uses, one bit each: a read port's one use, or a bit of a slot's mask. An enum,
+  // not localparams, so that a top without the vault leaves no unused parameter here.
   typedef enum logic [4:0] {
-    VaultUseHmacKey = 5'b00001,
-    VaultUseHashMsg = 5'b00010,
-    VaultUseEd25519 = 5'b00100,
-    VaultUseX25519  = 5'b01000,
-    VaultUseAesKey  = 5'b10000
+    VaultUseHmacKey = 5'b00001,   // the key of an HMAC
+    VaultUseHashMsg = 5'b00010,   // message data into SHA-2 or HMAC: how the UDS enters
+                                  // HKDF-Extract as its input keying material
+    VaultUseEd25519 = 5'b00100,   // an Ed25519 secret key
+    VaultUseX25519  = 5'b01000,   // an X25519 secret scalar
+    VaultUseAesKey  = 5'b10000    // an AES key, into a crypt block over a sideload port
   } vault_use_e;
 
   // The vault's result codes, for a write (wr_err_o) and for each read (rd_err_o). There

@@ -28,7 +28,8 @@ module tame_key_vault #(
   parameter int FuseSlot   = 0,
   localparam int SlotW     = $clog2(NumSlots),
   // The widths of tame_pkg::vault_usage_t and vault_err_e, written out: neither Yosys
-  // takes $bits of a package type here (simulation checks they agree, below).
+  // takes $bits of a package type here, nor Icarus 11 anywhere (simulation checks
+  // them against a port and a constant of those types, below).
   localparam int UsageW    = 5,
   localparam int ErrW      = 3
 ) (
@@ -251,7 +252,7 @@ module tame_key_vault #(
   initial begin
     assert (NumSlots >= 2 && (NumSlots & (NumSlots - 1)) == 0);
     assert (FuseSlot >= 0 && FuseSlot < NumSlots);
-    assert (UsageW == $bits(tame_pkg::vault_usage_t) && ErrW == $bits(tame_pkg::vault_err_e));
+    assert (UsageW == $bits(wr_usage_i) && ErrW == $bits(tame_pkg::VaultOk));
     for (int i = 0; i < NumReaders; i++) begin
       assert (ReaderUsage[i*UsageW +: UsageW] != '0 &&
               (ReaderUsage[i*UsageW +: UsageW] & (ReaderUsage[i*UsageW +: UsageW] - 1'b1)) == '0);
