@@ -18,6 +18,7 @@ rtl/hash/tame_hmac_sha256.sv
 rtl/ta/tame_ctr_drbg.sv
 rtl/ta/gen/tame_ta_regs_pkg.sv
 rtl/ta/gen/tame_ta_regs.sv
+rtl/ta/tame_key_vault.sv
 rtl/ta/tame_ta_keyctrl.sv
 rtl/top/tame_top.sv
 # Last: the files with a vendor build (rtl/fpga/ecp5/), which make synth and

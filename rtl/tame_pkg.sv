@@ -64,4 +64,37 @@ package tame_pkg;
                  ^ {s[7:0], s[31:8]};
   endfunction
 
+  // ---------------------------------------------------------------- key vault
+  // What a slot of the key vault (rtl/ta/tame_key_vault.sv) may be used for: a mask of
+  // the uses below, fixed when the slot is written, and checked on every read against
+  // the one use the reading engine was built for (a read port's use is a parameter, not
+  // an input). A packed vector rather than a packed struct: Icarus 11, which runs the
+  // S-box tests on this package, aborts on a struct in a package.
+  typedef logic [4:0] vault_usage_t;
+
+  // The uses, one bit each: a read port's one use, or a bit of a slot's mask. An enum,
+  // not localparams, so that a top without the vault leaves no unused parameter here.
+  typedef enum logic [4:0] {
+    VaultUseHmacKey = 5'b00001,   // the key of an HMAC
+    VaultUseHashMsg = 5'b00010,   // message data into SHA-2 or HMAC: how the UDS enters
+                                  // HKDF-Extract as its input keying material
+    VaultUseEd25519 = 5'b00100,   // an Ed25519 secret key
+    VaultUseX25519  = 5'b01000,   // an X25519 secret scalar
+    VaultUseAesKey  = 5'b10000    // an AES key, into a crypt block over a sideload port
+  } vault_use_e;
+
+  // The vault's result codes, for a write (wr_err_o) and for each read (rd_err_o). There
+  // is no bad-slot code: the vault's slot count is a power of two, so every index of the
+  // slot field names a slot. The codes firmware can see will move into the SystemRDL
+  // contract (rtl/ta/rdl/tame_ta_regs.rdl, tame_contract_pkg) when the vault is wired
+  // into the trust anchor; until then they are defined here.
+  typedef enum logic [2:0] {
+    VaultOk             = 3'd0,
+    VaultErrEmpty       = 3'd1,   // read: the slot holds nothing
+    VaultErrUsage       = 3'd2,   // read: the slot's usage does not include the reader's
+    VaultErrUseLocked   = 3'd3,   // read: the slot is use-locked
+    VaultErrWriteLocked = 3'd4,   // write: the slot is write-locked
+    VaultErrLength      = 3'd5    // read: the slot's length is not the one asked for
+  } vault_err_e;
+
 endpackage
