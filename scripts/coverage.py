@@ -32,6 +32,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from doc_section import replace_section
+
 REPO = Path(__file__).resolve().parent.parent
 GENERATED = "rtl/ta/gen/"
 TARGET = 90.0   # a block under this much line coverage is listed with its misses
@@ -158,17 +160,11 @@ BEGIN, END = "<!-- coverage-results begin -->", "<!-- coverage-results end -->"
 
 
 def update_docs(path, report):
-    text = path.read_text() if path.exists() else f"{BEGIN}\n{END}\n"
-    if BEGIN not in text or END not in text:
-        print(f"coverage: {path} has no result markers; not updated", file=sys.stderr)
-        return
-    body = [BEGIN, ""] + header(report) + [""] + markdown(report)
+    body = header(report) + [""] + markdown(report)
     missed = misses(report)
     if missed:
         body += ["", f"Files under {TARGET:.0f} % line coverage, and what they miss:", ""] + missed
-    body += ["", END]
-    head, rest = text.split(BEGIN, 1)
-    path.write_text(head + "\n".join(body) + rest.split(END, 1)[1])
+    replace_section(path, BEGIN, END, body, "coverage")
 
 
 def main():

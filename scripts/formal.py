@@ -41,6 +41,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import configs  # noqa: E402  (scripts/configs.py, beside this file)
 from synth import tool_version  # noqa: E402  (the first line of a tool's --version)
+from doc_section import replace_section  # noqa: E402  (the results part of a docs page)
 
 MARK = "/*verilator public_flat_rd*/"
 FORMAL_FILES = sorted((REPO / "rtl" / "formal").glob("*.sv"))
@@ -539,18 +540,10 @@ BEGIN, END = "<!-- formal-results begin -->", "<!-- formal-results end -->"
 
 
 def update_docs(path, report):
-    text = path.read_text() if path.exists() else f"{BEGIN}\n{END}\n"
-    if BEGIN not in text or END not in text:
-        print(f"formal: {path} has no result markers; not updated", file=sys.stderr)
-        return
     t = report["tools"]
-    body = [BEGIN, "",
-            f"From `make formal` on {report['date']} ({t['yosys']}, {t['solver']}), "
-            f"{report['total_seconds']:.0f} s in all.", ""]
-    body += markdown_table(report) + ["", END]
-    head, rest = text.split(BEGIN, 1)
-    tail = rest.split(END, 1)[1]
-    path.write_text(head + "\n".join(body) + tail)
+    body = [f"From `make formal` on {report['date']} ({t['yosys']}, {t['solver']}), "
+            f"{report['total_seconds']:.0f} s in all.", ""] + markdown_table(report)
+    replace_section(path, BEGIN, END, body, "formal")
 
 
 # --------------------------------------------------------------------------- lint

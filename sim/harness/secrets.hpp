@@ -6,6 +6,7 @@
 // --public-flat-rw. Used by the tests that must show zeroize and reset leave no key.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -20,5 +21,12 @@ struct SecretSignal {
 
 // Every marked signal of every instance, with whether it is all zero.
 std::vector<SecretSignal> secret_signals(const VerilatedContext& ctx);
+
+// The names of the marked signals that are not all zero (after a zeroize: none).
+std::vector<std::string> live_secrets(const VerilatedContext& ctx);
+
+// The raw bytes of every marked signal, in the symbol table's order: equal before and
+// after a step when the step changed no key material.
+std::vector<std::uint8_t> secret_bytes(const VerilatedContext& ctx);
 
 }  // namespace tame::sim

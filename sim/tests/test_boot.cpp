@@ -84,9 +84,7 @@ TEST(Boot, ResetInTheMiddleLeavesNoKeyAndTheNextBootSucceeds) {
 
   b.host.reset();   // the pin: everything in flight is gone
   for (int i = 0; i < 16; ++i) b.host.ta().tick();  // the key-slot RAMs wipe themselves after reset
-  std::vector<std::string> live;
-  for (const auto& s : secret_signals(b.host.sim().context()))
-    if (!s.zero) live.push_back(s.name);
+  const auto live = live_secrets(b.host.sim().context());
   EXPECT_TRUE(live.empty()) << live.size() << " signals hold key bits after reset, e.g. " << live.front();
 
   // The next boot (new session key) is correct from the first line.

@@ -194,12 +194,7 @@ class Hmac {
 Bytes text(std::string_view s) { return Bytes(s.begin(), s.end()); }
 
 // The marked registers that still hold something.
-std::vector<std::string> live_secrets(Hmac& h) {
-  std::vector<std::string> names;
-  for (const auto& s : secret_signals(h.sim().context()))
-    if (!s.zero) names.push_back(s.name);
-  return names;
-}
+std::vector<std::string> live_secrets(Hmac& h) { return tame::sim::live_secrets(h.sim().context()); }
 
 // RFC 4231 (Identifiers and Test Vectors for HMAC-SHA-224, -256, -384 and -512), section 4,
 // HMAC-SHA-256: test cases 1-4, and 5 (the MAC truncated to 128 bits: its first 16 bytes).

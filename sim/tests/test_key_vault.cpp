@@ -12,7 +12,6 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <verilated_syms.h>
 
 #include "Vtame_key_vault.h"
 #include "clocked.hpp"
@@ -244,29 +243,7 @@ class Vault {
   Data fuse_{};
 };
 
-// The raw bytes of the vault's marked registers (slot data and the read registers), in
-// the symbol table's order: to show that a refused request changed none of them.
-std::vector<std::uint8_t> marked_bytes(const VerilatedContext& ctx) {
-  std::vector<std::uint8_t> out;
-  const VerilatedScopeNameMap* scopes = const_cast<VerilatedContext&>(ctx).scopeNameMap();
-  if (scopes == nullptr) return out;
-  for (const auto& [scope_name, scope] : *scopes) {
-    const VerilatedVarNameMap* vars = scope->varsp();
-    if (vars == nullptr) continue;
-    for (const auto& [var_name, var] : *vars) {
-      const auto* bytes = static_cast<const std::uint8_t*>(var.datap());
-      out.insert(out.end(), bytes, bytes + var.totalSize());
-    }
-  }
-  return out;
-}
-
-std::vector<std::string> live_secrets(const Vault& v) {
-  std::vector<std::string> names;
-  for (const auto& s : secret_signals(v.context()))
-    if (!s.zero) names.push_back(s.name);
-  return names;
-}
+std::vector<std::string> live_secrets(const Vault& v) { return tame::sim::live_secrets(v.context()); }
 
 Inputs write(unsigned slot, const Data& data, bool wide, std::uint8_t usage) {
   Inputs in;
@@ -376,7 +353,7 @@ TEST(KeyVaultRtl, EveryRefusalChangesNothing) {
       {"write locked", write(kFuseSlot, random_data(rng), true, 0x1f), kReaders, Code::kWriteLocked},
   };
   for (const auto& c : cases) {
-    const auto before = marked_bytes(v.context());
+    const auto before = secret_bytes(v.context());
     const VaultModel model_before = v.model();
     v.step(c.in);
     if (c.reader < kReaders) {
@@ -387,7 +364,7 @@ TEST(KeyVaultRtl, EveryRefusalChangesNothing) {
       EXPECT_TRUE(v.dut().wr_done_o) << c.name;
       EXPECT_EQ(static_cast<Code>(v.dut().wr_err_o), c.code) << c.name;
     }
-    EXPECT_EQ(marked_bytes(v.context()), before) << c.name << ": a marked register changed";
+    EXPECT_EQ(secret_bytes(v.context()), before) << c.name << ": a marked register changed";
     for (unsigned k = 0; k < kSlots; ++k) {
       EXPECT_EQ(v.model().slots[k].data, model_before.slots[k].data) << c.name;
       EXPECT_EQ(v.model().slots[k].valid, model_before.slots[k].valid) << c.name;

@@ -23,12 +23,7 @@ struct Top {
     for (int i = 0; i < 16; ++i) ta.tick();  // the key-slot RAMs wipe themselves after reset
   }
   std::uint32_t status() { return ta.status(); }
-  std::vector<std::string> live_secrets() {
-    std::vector<std::string> live;
-    for (const auto& s : secret_signals(top.sim().context()))
-      if (!s.zero) live.push_back(s.name);
-    return live;
-  }
+  std::vector<std::string> live_secrets() { return tame::sim::live_secrets(top.sim().context()); }
   TopHarness<Vtame_top> top;  // the host's ports at rest: only the TA is driven
   TaDriver<Vtame_top>& ta;
   BootFlow<Vtame_top> flow;
