@@ -11,6 +11,10 @@
 #   make coverage  Verilator line and toggle coverage of the RTL over the make test suite, in
 #                a build tree of its own ($(BUILD)/coverage): the report per RTL file in
 #                $(BUILD)/coverage/coverage/report.md, and into docs/verification.md
+#   make faults  single-bit upsets in the full top's registers during the boot flow, each run
+#                classified against the model (build/faults/report.json and report.md,
+#                and the table into docs/verification.md); FAULTS_ARGS passes options to
+#                tame-faults, e.g. "--runs 300 --verbose"
 #   make fuzz    libFuzzer (clang, ASan, UBSan) on the M1, M2, image header and key-service
 #                parsers, FUZZ_SECONDS each (default 60); make test replays their corpus
 #   make synth   ECP5 synthesis, place and route, xc7a200t estimate (build/synth/report.md,
@@ -25,10 +29,11 @@ JOBS  ?= $(shell nproc)
 SYNTH_ARGS ?=
 BENCH_ARGS ?=
 FORMAL_ARGS ?=
+FAULTS_ARGS ?= --runs 3000
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := m1 m2 image_header request
 
-.PHONY: all deps build test lint regs core sim bench synth formal coverage fuzz clean
+.PHONY: all deps build test lint regs core sim bench synth formal coverage faults fuzz clean
 
 all: build
 
@@ -99,6 +104,12 @@ coverage: deps
 	echo "coverage: ctest: $$summary (log: $(COVERAGE)/ctest.log)"; \
 	python3 scripts/coverage.py --raw $(COVERAGE)/coverage/raw --out $(COVERAGE)/coverage \
 	  --ctest "$$summary" --docs docs/verification.md && exit $$status
+
+faults: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS) --target tame-faults
+	@mkdir -p $(BUILD)/faults
+	$(BUILD)/sim/tame-faults --json $(BUILD)/faults/report.json $(FAULTS_ARGS)
+	python3 scripts/faults.py $(BUILD)/faults/report.json --docs docs/verification.md
 
 # A build tree of its own, $(BUILD)/libfuzzer, built with clang. New inputs go to
 # $(BUILD)/libfuzzer/corpus/<target>; the committed seeds in fuzz/corpus/ are only read.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -37,6 +38,12 @@ class Clocked {
     if (trace_) trace_->close();
     if (dut_) dut_->final();
     write_coverage(*ctx_);
+    // A model's scopes leave the thread's current context when they are destroyed
+    // (Verilator 5.006), which is the last one constructed: with several models alive,
+    // make it this model's own first.
+    Verilated::threadContextp(ctx_.get());
+    trace_.reset();
+    dut_.reset();
   }
 
   // Writes every clock edge to an FST file (GTKWave, Surfer), for a model built with
@@ -67,8 +74,13 @@ class Clocked {
   // Settle the combinational outputs for the inputs set in this cycle.
   void settle() { dut_->eval(); }
 
+  // Called with the cycle number just before each rising edge, with this cycle's inputs
+  // settled: the fault campaign (sim/faults/) flips a register bit here.
+  void before_edge(std::function<void(std::uint64_t cycle)> hook) { before_edge_ = std::move(hook); }
+
   // The rising edge that ends this cycle; inputs for the next cycle are set after it.
   void posedge() {
+    if (before_edge_) before_edge_(cycles_);
     if (trace_) dut_->eval(), trace_->dump(2 * cycles_);  // this cycle's inputs, settled
     dut_->clk_i = 1;
     dut_->eval();
@@ -101,6 +113,7 @@ class Clocked {
   std::unique_ptr<VerilatedContext> ctx_;
   std::unique_ptr<Dut> dut_;
   std::unique_ptr<VerilatedFstC> trace_;
+  std::function<void(std::uint64_t)> before_edge_;
   std::uint64_t cycles_ = 0;
 };
 

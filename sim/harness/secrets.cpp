@@ -5,8 +5,9 @@
 namespace tame::sim {
 namespace {
 
-// Calls visit(scope.signal, bytes, size) for every signal in the model's symbol table,
-// which holds the marked signals and nothing else.
+// Calls visit(scope.signal, bytes, size) for every marked signal in the model's symbol
+// table. The marks are read-only (public_flat_rd); the registers that the fault model
+// makes writable (rtl/faults.vlt) are there too, and are skipped.
 template <class Visit>
 void for_each_marked(const VerilatedContext& ctx, Visit visit) {
   const VerilatedScopeNameMap* scopes = const_cast<VerilatedContext&>(ctx).scopeNameMap();
@@ -15,8 +16,9 @@ void for_each_marked(const VerilatedContext& ctx, Visit visit) {
     const VerilatedVarNameMap* vars = scope->varsp();
     if (vars == nullptr) continue;
     for (const auto& [var_name, var] : *vars)
-      visit(std::string(scope_name) + "." + var_name, static_cast<const std::uint8_t*>(var.datap()),
-            static_cast<std::size_t>(var.totalSize()));
+      if (!var.isPublicRW())
+        visit(std::string(scope_name) + "." + var_name, static_cast<const std::uint8_t*>(var.datap()),
+              static_cast<std::size_t>(var.totalSize()));
   }
 }
 

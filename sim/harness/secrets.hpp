@@ -1,9 +1,11 @@
 // Looks inside a Verilated model for key material, by looking rather than by trusting the
 // design. Every RTL signal that can hold key material carries the mark
 // /*verilator public_flat_rd*/ at its declaration (docs/conventions.md; make lint checks
-// the marks), which puts it, and nothing else, in the model's symbol table. So a new or
-// renamed key register is inspected without anyone editing a test, and no model needs
-// --public-flat-rw. Used by the tests that must show zeroize and reset leave no key.
+// the marks), which puts it in the model's symbol table, read-only. So a new or renamed
+// key register is inspected without anyone editing a test, and no model needs
+// --public-flat-rw. (The fault campaign's model also lists the registers it flips, as
+// writable: those are not key material, and are skipped.) Used by the tests that must
+// show zeroize and reset leave no key.
 #pragma once
 
 #include <cstdint>
