@@ -17,6 +17,13 @@
 // under other slots keep flowing the whole time. A block built for AES-128 only
 // (MaxKeyBits 128) refuses an AES-256 key rather than run AES-128 on half of it: the
 // load is taken off the port and dropped, and its slot closes and stays not ready.
+//
+// Faults: a register bit that flips (an upset, or a glitch or laser attack) must not
+// change the keystream unnoticed. The key-load state uses codes that differ in at least
+// three bits, each round-key word carries a parity bit checked whenever a block uses it,
+// and the slot flags and the credit count are kept twice (the copy inverted, so that
+// synthesis cannot merge the two). fault_o is high while any check fails; the owner
+// passes it to the key controller, which zeroizes everything.
 module tame_aes_pipe #(
   parameter int NumSlots   = tame_contract_pkg::KeySlots,   // a power of two
   parameter int MaxKeyBits = tame_contract_pkg::KeyBits,    // 256: AES-128 and AES-256; 128: AES-128 only
@@ -52,7 +59,9 @@ module tame_aes_pipe #(
 
   // Something is in flight or a key is being loaded or wiped: while it is low and no
   // input is offered, no register here changes, so the owner may stop the clock.
-  output logic                busy_o
+  output logic                busy_o,
+
+  output logic                fault_o         // a check above failed (see the header)
 );
 
   localparam int Nr        = (MaxKeyBits == 256) ? 14 : 10;
@@ -69,10 +78,18 @@ module tame_aes_pipe #(
   // ---------------------------------------------------------------- key slots
   logic [NumSlots-1:0] slot_valid_q;   // round keys loaded
   logic [NumSlots-1:0] slot_is256_q;
+  logic [NumSlots-1:0] slot_bad;       // a slot's flags differ from their copies
   logic [127:0]        rk_rd [Nr + 1];      // round key r of the block finishing round r
+  logic [Nr:0]         rk_bad;         // round key r failed its parity, and a block uses it
 
   // After reset and on zeroize the store is wiped, one slot per cycle, before any use.
-  typedef enum logic [1:0] { LoadWipe, LoadIdle, LoadDrain, LoadExpand } load_state_e;
+  // Any two states differ in at least three bits: one flipped bit is an illegal code.
+  typedef enum logic [4:0] {
+    LoadWipe   = 5'b00000,
+    LoadIdle   = 5'b00111,
+    LoadDrain  = 5'b11001,
+    LoadExpand = 5'b11110
+  } load_state_e;
   load_state_e         load_state_q;
   logic [SlotW-1:0]    load_slot_q;      // the slot being loaded, or wiped
   logic                wiping;
@@ -116,7 +133,9 @@ module tame_aes_pipe #(
       load_slot_q  <= '0;
       load_key_q   <= '0;
       load_is256_q <= 1'b0;
-    end else if (zeroize_i) begin
+    end else if (zeroize_i && load_state_q != LoadWipe) begin
+      // A zeroize starts a wipe; one held high (the key controller's error state holds
+      // it until reset) lets that wipe go on through every slot, and then starts another.
       load_state_q <= LoadWipe;
       load_slot_q  <= '0;
       load_key_q   <= '0;
@@ -137,7 +156,11 @@ module tame_aes_pipe #(
           load_key_q   <= '0;                   // the expander holds it now
         end
         LoadExpand: if (rk_done_q) load_state_q <= LoadIdle;   // last round key written
-        default: load_state_q <= LoadIdle;
+        default: begin                        // an illegal code (fault_o): wipe every slot
+          load_state_q <= LoadWipe;
+          load_slot_q  <= '0;
+          load_key_q   <= '0;
+        end
       endcase
     end
   end
@@ -148,21 +171,33 @@ module tame_aes_pipe #(
   // its slot too, and nothing opens it: the requester asked for a key it cannot have.
   for (genvar sl = 0; sl < NumSlots; sl++) begin : g_slot
     logic closes, opens;
+    logic valid_d, is256_d;
+    logic valid_copy_q, is256_copy_q;   // inverted copies
     assign closes = (load_state_q == LoadIdle) && key_valid_i && key_slot_i == SlotW'(sl);
     assign opens  = (load_state_q == LoadExpand) && rk_done_q && load_slot_q == SlotW'(sl);
+    always_comb begin
+      valid_d = slot_valid_q[sl];
+      is256_d = slot_is256_q[sl];
+      if (zeroize_i || closes) valid_d = 1'b0;
+      else if (opens) begin
+        valid_d = 1'b1;
+        is256_d = load_is256_q;
+      end
+    end
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
         slot_valid_q[sl] <= 1'b0;
         slot_is256_q[sl] <= 1'b0;
-      end else if (zeroize_i) begin
-        slot_valid_q[sl] <= 1'b0;
-      end else if (closes) begin
-        slot_valid_q[sl] <= 1'b0;
-      end else if (opens) begin
-        slot_valid_q[sl] <= 1'b1;
-        slot_is256_q[sl] <= load_is256_q;
+        valid_copy_q     <= 1'b1;
+        is256_copy_q     <= 1'b1;
+      end else begin
+        slot_valid_q[sl] <= valid_d;
+        slot_is256_q[sl] <= is256_d;
+        valid_copy_q     <= !valid_d;
+        is256_copy_q     <= !is256_d;
       end
     end
+    assign slot_bad[sl] = (slot_valid_q[sl] == valid_copy_q) || (slot_is256_q[sl] == is256_copy_q);
   end
 
   // The expander's writes reach the RAMs through a register, so that the key schedule
@@ -197,11 +232,14 @@ module tame_aes_pipe #(
 
   for (genvar r = 0; r <= Nr; r++) begin : g_rk_round
     logic [SlotW-1:0] rd_slot;
+    logic             rd_used, rd_bad;   // a block uses the word read; its parity fails
     logic             zero_write;
     if (r == 0) begin : g_in
       assign rd_slot = in_slot_i;
+      assign rd_used = accept;
     end else begin : g_stage
       assign rd_slot = slot_q[Off + (r - 1) * Rs + Ss];   // where round r's S-boxes answer
+      assign rd_used = valid_q[Off + (r - 1) * Rs + Ss];
     end
     assign zero_write = wiping || (r > 10 && clear_tail);
     tame_key_slot_ram #(.NumSlots(NumSlots), .Width(128)) u_rk_ram (
@@ -210,13 +248,16 @@ module tame_aes_pipe #(
       .waddr_i (load_slot_q),
       .wdata_i (zero_write ? 128'h0 : rk_wr_q),
       .raddr_i (rd_slot),
-      .rdata_o (rk_rd[r])
+      .rdata_o (rk_rd[r]),
+      .bad_o   (rd_bad)
     );
+    assign rk_bad[r] = rd_used && rd_bad;
   end
 
   // ---------------------------------------------------------------- admission
   logic              accept, pop;
   logic [CountW-1:0] outstanding_q, outstanding_d;   // admitted and not yet taken
+  logic [CountW-1:0] outstanding_copy_q;             // inverted copy
   logic              room_q;                         // outstanding_q < FifoDepth
 
   // room_q is the compare done a cycle early, on the next count, so that in_ready
@@ -238,13 +279,16 @@ module tame_aes_pipe #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      outstanding_q <= '0;
-      room_q        <= 1'b1;
+      outstanding_q      <= '0;
+      outstanding_copy_q <= '1;
+      room_q             <= 1'b1;
     end else if (zeroize_i) begin
-      outstanding_q <= '0;
-      room_q        <= 1'b1;
+      outstanding_q      <= '0;
+      outstanding_copy_q <= '1;
+      room_q             <= 1'b1;
     end else begin
-      outstanding_q <= outstanding_d;
+      outstanding_q      <= outstanding_d;
+      outstanding_copy_q <= ~outstanding_d;
       // outstanding_d < FifoDepth, from compares on the register alone (the count
       // never passes FifoDepth): full next cycle if one short and a block comes in
       // with none leaving, or full now and none leaving.
@@ -433,6 +477,15 @@ module tame_aes_pipe #(
   logic unused;
   assign unused = ^{user_empty, user_full, block_full};
 
+  // ---------------------------------------------------------------- fault checks
+  // room_q is a function of the count: a flip of either shows as a disagreement.
+  logic load_state_bad;
+  assign load_state_bad = (load_state_q != LoadWipe) && (load_state_q != LoadIdle) &&
+                          (load_state_q != LoadDrain) && (load_state_q != LoadExpand);
+  assign fault_o = load_state_bad || (|slot_bad) || (|rk_bad)
+                   || (outstanding_q != ~outstanding_copy_q)
+                   || (room_q != (outstanding_q < CountW'(FifoDepth)));
+
 `ifdef FORMAL
   // ---------------------------------------------------------------- make formal
   // Properties proven by scripts/formal.py (docs/formal.md).
@@ -485,14 +538,15 @@ module tame_aes_pipe #(
 `endif
 
 `ifdef FORMAL_ZEROIZE
-  // Cycles since the last zeroize or reset while no key was taken: the wipe takes
+  // Cycles since the current wipe began (at reset, or at a zeroize outside a wipe; one
+  // held high lets the wipe run on) while no key was taken: the wipe takes
   // NumSlots cycles, and one later every register and RAM marked secret must be zero
   // (scripts/formal.py asserts that while f_secrets_clear). 0 means stale.
   localparam int FAgeW = $clog2(NumSlots + 3);
   logic [FAgeW-1:0] f_zero_age_q = '0;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni)                               f_zero_age_q <= FAgeW'(1);
-    else if (zeroize_i)                        f_zero_age_q <= FAgeW'(1);
+    else if (zeroize_i && load_state_q != LoadWipe) f_zero_age_q <= FAgeW'(1);   // a wipe starts
     else if (key_valid_i && key_ready_o)       f_zero_age_q <= '0;
     else if (f_zero_age_q == '0)               f_zero_age_q <= '0;
     else if (f_zero_age_q != FAgeW'(NumSlots + 1)) f_zero_age_q <= f_zero_age_q + 1'b1;

@@ -45,7 +45,10 @@ module tame_ctr_crypt #(
   input  logic                out_ready_i,
   output logic [BeatW-1:0]    out_data_o,
   output logic [TagW-1:0]     out_tag_o,
-  output logic                out_last_o
+  output logic                out_last_o,
+
+  // A register here or in the AES pipeline failed its check: the key controller zeroizes.
+  output logic                fault_o
 );
 
   localparam int UserW = BeatW + TagW + 1;
@@ -63,6 +66,15 @@ module tame_ctr_crypt #(
   logic [SlotW-1:0] slot_q;
   logic [NonceW-1:0] nonce_q;
   logic [IndexW-1:0] index_q;
+  // The request's state is kept twice, the copy inverted (so that synthesis cannot merge
+  // them): a flipped bit would change the keystream, so it is reported (fault_o).
+  localparam int StateW = 1 + SlotW + NonceW + IndexW;
+  logic [StateW-1:0] state_d, state_copy_q;
+  logic              active_d;
+  logic [SlotW-1:0]  slot_d;
+  logic [NonceW-1:0] nonce_d;
+  logic [IndexW-1:0] index_d;
+  logic              aes_fault;
 
   logic             core_in_valid, core_in_ready, beat_taken;
   logic [127:0]     keystream;
@@ -73,24 +85,32 @@ module tame_ctr_crypt #(
   assign in_ready_o    = active_q && core_in_ready;
   assign beat_taken    = core_in_valid && core_in_ready;
 
-  always_ff @(posedge clk or negedge rst_ni) begin
-    if (!rst_ni) begin
-      active_q <= 1'b0;
-      slot_q   <= '0;
-      nonce_q  <= '0;
-      index_q  <= '0;
-    end else if (zeroize_i) begin
-      active_q <= 1'b0;
+  always_comb begin
+    {active_d, slot_d, nonce_d, index_d} = {active_q, slot_q, nonce_q, index_q};
+    if (zeroize_i) begin
+      active_d = 1'b0;
     end else if (req_valid_i && req_ready_o) begin
-      active_q <= 1'b1;
-      slot_q   <= req_slot_i;
-      nonce_q  <= req_nonce_i;
-      index_q  <= req_index_i;
+      active_d = 1'b1;
+      slot_d   = req_slot_i;
+      nonce_d  = req_nonce_i;
+      index_d  = req_index_i;
     end else if (beat_taken) begin
-      index_q <= index_q + IndexW'(1);
-      if (in_last_i) active_q <= 1'b0;
+      index_d = index_q + IndexW'(1);
+      if (in_last_i) active_d = 1'b0;
     end
   end
+  assign state_d = {active_d, slot_d, nonce_d, index_d};
+
+  always_ff @(posedge clk or negedge rst_ni) begin
+    if (!rst_ni) begin
+      {active_q, slot_q, nonce_q, index_q} <= '0;
+      state_copy_q <= '1;
+    end else begin
+      {active_q, slot_q, nonce_q, index_q} <= state_d;
+      state_copy_q <= ~state_d;
+    end
+  end
+  assign fault_o = aes_fault || ({active_q, slot_q, nonce_q, index_q} != ~state_copy_q);
 
   tame_aes_pipe #(
     .NumSlots  (NumSlots),
@@ -116,7 +136,8 @@ module tame_ctr_crypt #(
     .out_ready_i,
     .out_block_o (keystream),
     .out_user_o  (core_out_user),
-    .busy_o      (aes_busy)
+    .busy_o      (aes_busy),
+    .fault_o     (aes_fault)
   );
 
   assign out_data_o = keystream ^ core_out_user[UserW-1 -: BeatW];

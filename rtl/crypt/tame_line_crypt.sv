@@ -44,7 +44,11 @@ module tame_line_crypt #(
   output logic                out_valid_o,
   input  logic                out_ready_i,
   output logic [LineW-1:0]    out_data_o,
-  output logic [UserW-1:0]    out_user_o
+  output logic [UserW-1:0]    out_user_o,
+
+  // A lane's AES pipeline failed a check, or the lanes left lockstep: the key
+  // controller zeroizes.
+  output logic                fault_o
 );
 
   localparam int Blocks = LineW / 128;         // AES blocks per line
@@ -112,7 +116,7 @@ module tame_line_crypt #(
   end
 
   // ---------------------------------------------------------------- lanes
-  logic [Lanes-1:0]    lane_key_ready, lane_in_ready, lane_out_valid, lane_busy;
+  logic [Lanes-1:0]    lane_key_ready, lane_in_ready, lane_out_valid, lane_busy, lane_fault;
   logic [NumSlots-1:0] lane_slot_ready [Lanes];
   logic [127:0]        lane_keystream [Lanes];
   logic [127:0]        lane_data_out [Lanes];
@@ -166,7 +170,8 @@ module tame_line_crypt #(
       .out_ready_i (beat_out),
       .out_block_o (lane_keystream[l]),
       .out_user_o  ({data_out, user_out}),
-      .busy_o      (lane_busy[l])
+      .busy_o      (lane_busy[l]),
+      .fault_o     (lane_fault[l])
     );
 
     assign lane_data_out[l] = lane_keystream[l] ^ data_out;
@@ -226,6 +231,11 @@ module tame_line_crypt #(
   end
 
   assign busy = line_held || full_q || (|lane_busy) || (in_beat_q != '0) || (out_beat_q != '0);
+
+  // The lanes see the same traffic, so they agree on ready and valid; if they ever
+  // disagree (a flipped bit in one), a line would be torn.
+  assign fault_o = (|lane_fault) || (lane_in_ready != {Lanes{lane_in_ready[0]}})
+                   || (lane_out_valid != {Lanes{lane_out_valid[0]}});
 
 `ifndef SYNTHESIS
   // The lanes run in lockstep; if they ever disagree, a line would be torn.

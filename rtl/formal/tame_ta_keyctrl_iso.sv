@@ -32,7 +32,8 @@ module tame_ta_keyctrl_iso #(
   input  logic [Slots-1:0]    disk_slot_ready_i,
   input  logic                mem_key_ready_i,
   input  logic [Slots-1:0]    mem_slot_ready_i,
-  input  logic [Slots-1:0]    nonce_open_i
+  input  logic [Slots-1:0]    nonce_open_i,
+  input  logic                fault_i
 );
 
   // Everything observable outside the trust boundary, per copy.
@@ -59,7 +60,7 @@ module tame_ta_keyctrl_iso #(
     .disk_key_o (disk_key_a), .disk_key_ready_i, .disk_slot_ready_i,
     .mem_key_o  (mem_key_a),  .mem_key_ready_i,  .mem_slot_ready_i, .nonce_open_i,
     .disk_slot_o (seen_a.disk_slot), .dram_slot_o (seen_a.dram_slot),
-    .core_slot_o (seen_a.core_slot), .zeroize_o (seen_a.zeroize)
+    .core_slot_o (seen_a.core_slot), .zeroize_o (seen_a.zeroize), .fault_i
   );
 
   tame_ta_keyctrl #(.SboxImpl(tame_pkg::SboxLogic), .Cores(2), .DiskMaxKeyBits(DiskMaxKeyBits)) u_b (
@@ -73,7 +74,7 @@ module tame_ta_keyctrl_iso #(
     .disk_key_o (disk_key_b), .disk_key_ready_i, .disk_slot_ready_i,
     .mem_key_o  (mem_key_b),  .mem_key_ready_i,  .mem_slot_ready_i, .nonce_open_i,
     .disk_slot_o (seen_b.disk_slot), .dram_slot_o (seen_b.dram_slot),
-    .core_slot_o (seen_b.core_slot), .zeroize_o (seen_b.zeroize)
+    .core_slot_o (seen_b.core_slot), .zeroize_o (seen_b.zeroize), .fault_i
   );
 
   // The sideload ports are inside the boundary: their keys may differ, nothing else.

@@ -54,7 +54,10 @@ module tame_core_crypt #(
   input  logic                l3_ready_i,
   output logic [AddrW-1:0]    l3_line_o,
   output logic [NonceW-1:0]   l3_nonce_o,
-  output logic [LineW-1:0]    l3_data_o         // ciphertext
+  output logic [LineW-1:0]    l3_data_o,        // ciphertext
+
+  // The line crypt block failed a check: the key controller zeroizes.
+  output logic                fault_o
 );
 
   // The user field carries the direction, the line address and the nonce to the output.
@@ -110,7 +113,8 @@ module tame_core_crypt #(
     .out_valid_o (lc_out_valid),
     .out_ready_i (lc_out_ready),
     .out_data_o  (out_data),
-    .out_user_o  (out_user)
+    .out_user_o  (out_user),
+    .fault_o
   );
 
   // Results leave in order, each to the side it came from.

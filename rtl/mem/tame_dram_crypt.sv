@@ -47,7 +47,11 @@ module tame_dram_crypt #(
   input  logic                dram_ready_i,
   output logic [AddrW-1:0]    dram_line_o,
   output logic [NonceW-1:0]   dram_nonce_o,
-  output logic [LineW-1:0]    dram_data_o       // ciphertext
+  output logic [LineW-1:0]    dram_data_o,      // ciphertext
+
+  // A register here or in the line crypt block failed its check: the key controller
+  // zeroizes.
+  output logic                fault_o
 );
 
   localparam int LinesPerPage = tame_contract_pkg::LinesPerPage;
@@ -64,6 +68,16 @@ module tame_dram_crypt #(
   logic [LineW-1:0]      line_q;
   logic [AddrW-1:0]      line_addr_q;
   logic                  line_take, beat_take;
+  // The page's state and the gathered line's address are kept twice, the copy inverted
+  // (so that synthesis cannot merge them): a flipped bit would put a line at another
+  // address, so it is reported (fault_o).
+  localparam int StateW = 1 + AddrW + LineCountW + 2 + 1;
+  logic [StateW-1:0]     state_d, state_copy_q;
+  logic                  page_active_d, line_valid_d;
+  logic [AddrW-1:0]      next_line_d, line_addr_copy_q;
+  logic [LineCountW-1:0] lines_left_d;
+  logic [1:0]            beat_d;
+  logic                  lc_fault;
 
   assign page_ready_o = !page_active_q;
   assign beat_ready_o = page_active_q && (!line_valid_q || line_take);
@@ -77,39 +91,55 @@ module tame_dram_crypt #(
         2'd2: gather_q[0 +: BeatW]         <= beat_data_i;
         default: line_q <= {gather_q, beat_data_i};
       endcase
-      if (beat_q == 2'd3) line_addr_q <= next_line_q;
+      if (beat_q == 2'd3) begin
+        line_addr_q      <= next_line_q;
+        line_addr_copy_q <= ~next_line_q;
+      end
     end
   end
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      page_active_q <= 1'b0;
-      next_line_q   <= '0;
-      lines_left_q  <= '0;
-      beat_q        <= '0;
-      line_valid_q  <= 1'b0;
-    end else if (zeroize_i) begin
-      page_active_q <= 1'b0;
-      beat_q        <= '0;
-      line_valid_q  <= 1'b0;
+  always_comb begin
+    {page_active_d, next_line_d, lines_left_d, beat_d, line_valid_d} =
+        {page_active_q, next_line_q, lines_left_q, beat_q, line_valid_q};
+    if (zeroize_i) begin
+      page_active_d = 1'b0;
+      beat_d        = '0;
+      line_valid_d  = 1'b0;
     end else begin
       if (page_valid_i && page_ready_o) begin
-        page_active_q <= 1'b1;
-        next_line_q   <= page_line_i;
-        lines_left_q  <= LineCountW'(LinesPerPage - 1);
+        page_active_d = 1'b1;
+        next_line_d   = page_line_i;
+        lines_left_d  = LineCountW'(LinesPerPage - 1);
       end
-      if (line_take) line_valid_q <= 1'b0;
+      if (line_take) line_valid_d = 1'b0;
       if (beat_take) begin
-        beat_q <= beat_q + 2'd1;
+        beat_d = beat_q + 2'd1;
         if (beat_q == 2'd3) begin
-          line_valid_q  <= 1'b1;
-          next_line_q   <= next_line_q + AddrW'(1);
-          lines_left_q  <= lines_left_q - LineCountW'(1);
-          if (lines_left_q == '0) page_active_q <= 1'b0;
+          line_valid_d = 1'b1;
+          next_line_d  = next_line_q + AddrW'(1);
+          lines_left_d = lines_left_q - LineCountW'(1);
+          if (lines_left_q == '0) page_active_d = 1'b0;
         end
       end
     end
   end
+  assign state_d = {page_active_d, next_line_d, lines_left_d, beat_d, line_valid_d};
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      {page_active_q, next_line_q, lines_left_q, beat_q, line_valid_q} <= '0;
+      state_copy_q <= '1;
+    end else begin
+      {page_active_q, next_line_q, lines_left_q, beat_q, line_valid_q} <= state_d;
+      state_copy_q <= ~state_d;
+    end
+  end
+
+  // The line's address is checked while the line waits (it has no reset: before the
+  // first line, its copy means nothing).
+  assign fault_o = lc_fault
+                   || ({page_active_q, next_line_q, lines_left_q, beat_q, line_valid_q} != ~state_copy_q)
+                   || (line_valid_q && line_addr_q != ~line_addr_copy_q);
 
   // ---------------------------------------------------------------- encryption
   logic lc_in_ready, lc_out_valid;
@@ -146,7 +176,8 @@ module tame_dram_crypt #(
     .out_valid_o (lc_out_valid),
     .out_ready_i (dram_ready_i),
     .out_data_o  (dram_data_o),
-    .out_user_o  ({out_line, out_nonce})
+    .out_user_o  ({out_line, out_nonce}),
+    .fault_o     (lc_fault)
   );
 
   assign dram_valid_o = lc_out_valid;

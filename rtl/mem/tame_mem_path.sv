@@ -66,7 +66,11 @@ module tame_mem_path #(
   input  logic [Cores-1:0]          l3_ready_i,
   output logic [Cores*AddrW-1:0]    l3_line_o,
   output logic [Cores*NonceW-1:0]   l3_nonce_o,
-  output logic [Cores*LineW-1:0]    l3_data_o
+  output logic [Cores*LineW-1:0]    l3_data_o,
+
+  // A register failed its check in a block or in the nonce source (a flipped bit): the
+  // key controller zeroizes everything.
+  output logic                      fault_o
 );
 
   localparam int Writers = Cores + 1;   // requester 0 is block 2, 1 + c is core c
@@ -98,6 +102,9 @@ module tame_mem_path #(
     assign take_slot[(1 + c) * SlotW +: SlotW] = core_slot_i[c * SlotW +: SlotW];
   end
 
+  logic             nonce_fault, dram_fault;
+  logic [Cores-1:0] core_fault;
+
   tame_nonce_source #(.NumSlots(NumSlots), .Requesters(Writers)) u_nonce_source (
     .clk_i,
     .rst_ni,
@@ -106,7 +113,8 @@ module tame_mem_path #(
     .take_i       (take),
     .slot_i       (take_slot),
     .nonce_o      (nonce),
-    .open_o       (nonce_open_o)
+    .open_o       (nonce_open_o),
+    .fault_o      (nonce_fault)
   );
 
   // ---------------------------------------------------------------- block 2
@@ -140,7 +148,8 @@ module tame_mem_path #(
     .dram_ready_i,
     .dram_line_o,
     .dram_nonce_o,
-    .dram_data_o
+    .dram_data_o,
+    .fault_o      (dram_fault)
   );
 
   // ---------------------------------------------------------------- block 3 per core
@@ -185,8 +194,11 @@ module tame_mem_path #(
       .l3_ready_i   (l3_ready_i[c]),
       .l3_line_o    (l3_line_o[c * AddrW +: AddrW]),
       .l3_nonce_o   (l3_nonce_o[c * NonceW +: NonceW]),
-      .l3_data_o    (l3_data_o[c * LineW +: LineW])
+      .l3_data_o    (l3_data_o[c * LineW +: LineW]),
+      .fault_o      (core_fault[c])
     );
   end
+
+  assign fault_o = nonce_fault || dram_fault || (|core_fault);
 
 endmodule

@@ -3,6 +3,9 @@
 // its nonces here; several may take in one cycle, and those under the same slot get
 // consecutive values, so no nonce is ever handed out twice under one key. A slot
 // closes before its counter could wrap: the trust anchor must load a new key.
+// Each counter and loaded flag is kept twice, the copy inverted (so that synthesis
+// cannot merge them): a flipped bit could hand out a nonce again, so fault_o reports it
+// and the key controller zeroizes.
 module tame_nonce_source #(
   parameter int NumSlots   = tame_contract_pkg::KeySlots,
   parameter int Requesters = 2,
@@ -16,11 +19,13 @@ module tame_nonce_source #(
   input  logic [Requesters-1:0]        take_i,        // requester r uses a nonce now
   input  logic [Requesters*SlotW-1:0]  slot_i,        // under this slot
   output logic [Requesters*NonceW-1:0] nonce_o,       // the nonce it uses
-  output logic [NumSlots-1:0]          open_o         // a take under this slot is allowed
+  output logic [NumSlots-1:0]          open_o,        // a take under this slot is allowed
+  output logic                         fault_o        // a counter or flag differs from its copy
 );
 
   logic [NonceW-1:0]   count_q [NumSlots];
   logic [NumSlots-1:0] loaded_q;
+  logic [NumSlots-1:0] slot_bad;
 
   // A slot stays open while even a take by every requester at once leaves the counter
   // below 2^64 (so the largest nonce ever handed out is 2^64 - 2).
@@ -42,7 +47,8 @@ module tame_nonce_source #(
   end
 
   for (genvar s = 0; s < NumSlots; s++) begin : g_count
-    logic [NonceW-1:0] taken;
+    logic [NonceW-1:0] taken, count_d, count_copy_q;
+    logic              loaded_d, loaded_copy_q;
     always_comb begin
       taken = '0;
       for (int r = 0; r < Requesters; r++) begin
@@ -50,21 +56,35 @@ module tame_nonce_source #(
       end
     end
 
-    always_ff @(posedge clk_i or negedge rst_ni) begin
-      if (!rst_ni) begin
-        count_q[s]  <= '0;
-        loaded_q[s] <= 1'b0;
-      end else if (zeroize_i) begin
-        count_q[s]  <= '0;
-        loaded_q[s] <= 1'b0;
+    always_comb begin
+      if (zeroize_i) begin
+        count_d  = '0;
+        loaded_d = 1'b0;
       end else if (key_loaded_i[s]) begin
-        count_q[s]  <= NonceW'(1);
-        loaded_q[s] <= 1'b1;
+        count_d  = NonceW'(1);
+        loaded_d = 1'b1;
       end else begin
-        count_q[s] <= count_q[s] + taken;
+        count_d  = count_q[s] + taken;
+        loaded_d = loaded_q[s];
       end
     end
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        count_q[s]    <= '0;
+        loaded_q[s]   <= 1'b0;
+        count_copy_q  <= '1;
+        loaded_copy_q <= 1'b1;
+      end else begin
+        count_q[s]    <= count_d;
+        loaded_q[s]   <= loaded_d;
+        count_copy_q  <= ~count_d;
+        loaded_copy_q <= !loaded_d;
+      end
+    end
+    assign slot_bad[s] = (count_q[s] != ~count_copy_q) || (loaded_q[s] == loaded_copy_q);
   end
+  assign fault_o = |slot_bad;
 
 `ifndef SYNTHESIS
   // Nobody takes under a closed slot.

@@ -7,7 +7,8 @@
 //
 // A command that is out of order is refused with an error code and changes no key. The
 // command FSM uses states that differ in several bits; any other state is an error
-// state that zeroizes everything and refuses every command until reset.
+// state that zeroizes everything and refuses every command until reset. A crypt block
+// whose registers fail their checks (fault_i: a flipped bit) sends it there too.
 module tame_ta_keyctrl #(
   parameter int SboxImpl       = tame_pkg::SboxRomRegMix,
   parameter int Cores          = 2,
@@ -59,7 +60,10 @@ module tame_ta_keyctrl #(
   output logic [SlotW-1:0]                        disk_slot_o,
   output logic [SlotW-1:0]                        dram_slot_o,
   output logic [SlotW*Cores-1:0]                  core_slot_o,
-  output logic                                    zeroize_o
+  output logic                                    zeroize_o,
+
+  // A crypt block or the nonce source failed a register check: error state, zeroize.
+  input  logic                                    fault_i
 );
 
   // ---------------------------------------------------------------- registers
@@ -297,6 +301,10 @@ module tame_ta_keyctrl #(
           err_q   <= tame_contract_pkg::ErrFatal;
         end
       endcase
+      if (fault_i) begin
+        state_q <= StError;
+        err_q   <= tame_contract_pkg::ErrFatal;
+      end
     end
   end
 

@@ -101,6 +101,8 @@ module tame_top #(
   assign disk_key = disk_load.key;
   assign mem_key  = mem_load.key;
 
+  logic disk_fault, mem_fault;   // a block failed a register check (the TA zeroizes)
+
   tame_ta_keyctrl #(.SboxImpl(SboxImpl), .Cores(Cores), .DiskMaxKeyBits(DiskMaxKeyBits)) u_ta (
     .clk_i,
     .rst_ni,
@@ -134,7 +136,8 @@ module tame_top #(
     .disk_slot_o       (disk_slot),
     .dram_slot_o       (dram_slot),
     .core_slot_o       (core_slot),
-    .zeroize_o         (zeroize)
+    .zeroize_o         (zeroize),
+    .fault_i           (disk_fault || mem_fault)
   );
 
   // ---------------------------------------------------------------- block 1
@@ -166,7 +169,8 @@ module tame_top #(
     .out_ready_i  (beat_ready),
     .out_data_o   (beat_data),
     .out_tag_o    (unused_beat),
-    .out_last_o   (beat_last)
+    .out_last_o   (beat_last),
+    .fault_o      (disk_fault)
   );
 
   // ---------------------------------------------------------------- blocks 2 and 3
@@ -218,7 +222,8 @@ module tame_top #(
     .l3_ready_i,
     .l3_line_o,
     .l3_nonce_o,
-    .l3_data_o
+    .l3_data_o,
+    .fault_o      (mem_fault)
   );
 
   logic unused;

@@ -189,8 +189,7 @@ class Run {
       for (int i = 0; i < 32; ++i) host_.ta().tick();
     } catch (const std::runtime_error&) {
     }
-    const bool fatal = error && ((*error & TAME_TA_REGS__ERROR__CODE_bm) >> TAME_TA_REGS__ERROR__CODE_bp) ==
-                                    static_cast<std::uint32_t>(TaErr::Fatal);
+    const bool fatal = error && TaDriver<Vtame_top_faults>::error_code(*error) == TaErr::Fatal;
     const auto live = live_secrets(host_.sim().context());
     Outcome o;
     o.cycles = host_.cycles();

@@ -87,6 +87,12 @@ class Clocked {
     if (trace_) trace_->dump(2 * cycles_ + 1);
     dut_->clk_i = 0;
     ++cycles_;
+    // A block's register checks (fault_o: a copy or a parity that disagrees) must stay
+    // quiet unless a bit was flipped, so every simulation of a block watches them.
+    if constexpr (requires(Dut& d) { d.fault_o; }) {
+      if (dut_->rst_ni && dut_->fault_o)
+        throw std::runtime_error("cycle " + std::to_string(cycles_) + ": the RTL reported a fault (fault_o)");
+    }
   }
 
   // One clock with the top's synchronous zeroize input high, for tops that have one.

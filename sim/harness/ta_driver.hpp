@@ -147,9 +147,11 @@ class TaDriver {
     write(TAME_TA_REG(CMD), cmd_word(cmd, slot, key256, adin));
     tick(), tick();
     for (int i = 0; i < 20000; ++i) {
-      if ((status() & TAME_TA_REGS__STATUS__BUSY_bm) != 0) continue;
+      // In the error state the controller stays busy, and every command's answer is FATAL.
+      if ((status() & TAME_TA_REGS__STATUS__BUSY_bm) != 0 && (i % 64 != 63 || error_code() != TaErr::Fatal))
+        continue;
       const std::uint32_t e = read(TAME_TA_REG(ERROR));
-      const auto err = static_cast<TaErr>((e & TAME_TA_REGS__ERROR__CODE_bm) >> TAME_TA_REGS__ERROR__CODE_bp);
+      const auto err = error_code(e);
       if (err == TaErr::None && done_count(e) == count0) continue;  // not there yet
       if (listener_) listener_({cmd, slot, adin, err, consumed_, adin_});
       return err;
@@ -165,10 +167,21 @@ class TaDriver {
 
   // Polls STATUS until every bit of `mask` is set (slots ready after a load: a key slot
   // expands its round keys after the command is done).
+  // Stops early when the TA reports FATAL (a fault: every key is gone, and nothing it
+  // waits for will come).
   void wait_status(std::uint32_t mask, const char* what) {
-    for (int i = 0; i < 20000; ++i)
+    for (int i = 0; i < 20000; ++i) {
       if ((status() & mask) == mask) return;
+      if (i % 64 == 63 && error_code() == TaErr::Fatal)
+        throw std::runtime_error(fmt::format("TA STATUS: {} never set: the trust anchor reports FATAL", what));
+    }
     throw std::runtime_error(fmt::format("TA STATUS: {} never set", what));
+  }
+
+  // ERROR.code, as read now or from an ERROR value.
+  TaErr error_code() { return error_code(read(TAME_TA_REG(ERROR))); }
+  static TaErr error_code(std::uint32_t error) {
+    return static_cast<TaErr>((error & TAME_TA_REGS__ERROR__CODE_bm) >> TAME_TA_REGS__ERROR__CODE_bp);
   }
 
   // The CMD register's value for a command (fields from tame_ta_regs.h).

@@ -82,7 +82,7 @@ enum class TaErr : std::uint32_t {
   SlotLocked = 5,  // The slot is locked.
   NoKeyStaged = 6,  // LOAD_IMAGE_KEY without a whole key written to KEY_LOAD since its last use.
   KeySize = 7,  // LOAD_IMAGE_KEY asked for AES-256 on a disk block built for AES-128 only (FEATURES.disk_aes256 is 0).
-  Fatal = 255,  // The command FSM left its legal states: everything is zeroized until reset, and every command gets this answer.
+  Fatal = 255,  // The command FSM left its legal states, or a crypt block or the nonce source failed a register check (a flipped bit): everything is zeroized until reset, and every command gets this answer.
 };
 
 // The names the reference uses (LOAD_IMAGE_KEY, NO_KEY_STAGED); "?" for any other value.
