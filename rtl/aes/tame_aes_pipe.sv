@@ -22,8 +22,9 @@
 // change the keystream unnoticed. The key-load state uses codes that differ in at least
 // three bits, each round-key word carries a parity bit checked whenever a block uses it,
 // and the slot flags and the credit count are kept twice (the copy inverted, so that
-// synthesis cannot merge the two). fault_o is high while any check fails; the owner
-// passes it to the key controller, which zeroizes everything.
+// synthesis cannot merge the two). fault_o rises at the edge after a check fails and
+// stays high until reset; the owner passes it to the key controller, which zeroizes
+// everything.
 module tame_aes_pipe #(
   parameter int NumSlots   = tame_contract_pkg::KeySlots,   // a power of two
   parameter int MaxKeyBits = tame_contract_pkg::KeyBits,    // 256: AES-128 and AES-256; 128: AES-128 only
@@ -478,13 +479,21 @@ module tame_aes_pipe #(
   assign unused = ^{user_empty, user_full, block_full};
 
   // ---------------------------------------------------------------- fault checks
-  // room_q is a function of the count: a flip of either shows as a disagreement.
-  logic load_state_bad;
+  // room_q is a function of the count: a flip of either shows as a disagreement. The
+  // result is registered on this block's clock and held until reset: the checks then
+  // cost nothing while the owner stops the clock (a simulator evaluates them on this
+  // clock's edges only), and a register that flipped meanwhile is caught at the first
+  // edge that could use it, long before a block it touched leaves the rounds.
+  logic load_state_bad, fault_q;
   assign load_state_bad = (load_state_q != LoadWipe) && (load_state_q != LoadIdle) &&
                           (load_state_q != LoadDrain) && (load_state_q != LoadExpand);
-  assign fault_o = load_state_bad || (|slot_bad) || (|rk_bad)
-                   || (outstanding_q != ~outstanding_copy_q)
-                   || (room_q != (outstanding_q < CountW'(FifoDepth)));
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) fault_q <= 1'b0;
+    else         fault_q <= fault_q || load_state_bad || (|slot_bad) || (|rk_bad)
+                            || (outstanding_q != ~outstanding_copy_q)
+                            || (room_q != (outstanding_q < CountW'(FifoDepth)));
+  end
+  assign fault_o = fault_q;
 
 `ifdef FORMAL
   // ---------------------------------------------------------------- make formal
