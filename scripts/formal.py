@@ -56,6 +56,8 @@ LINT_TOPS = [
     ("rtl/mem/tame_nonce_source.sv", "tame_nonce_source",
      ["rtl/ta/gen/tame_contract_pkg.sv", "rtl/mem/tame_nonce_source.sv"]),
     ("rtl/formal/tame_ta_keyctrl_iso.sv", "tame_ta_keyctrl_iso", None),
+    ("rtl/formal/tame_key_vault_iso.sv", "tame_key_vault_iso", None),
+    ("rtl/formal/tame_key_vault_zeroize.sv", "tame_key_vault_zeroize", None),
 ]
 ALL_DEFINES = ["FORMAL", "FORMAL_FSM", "FORMAL_ZEROIZE", "FORMAL_STREAM", "FORMAL_NONCE"]
 
@@ -71,7 +73,7 @@ class Proof:
 
     def __init__(self, name, group, what, top, params=None, defines=(), depth=10,
                  induction=True, expect="pass", reset_start=False, cut_sbox=False,
-                 smtc=None, quick=False, induction_depth=None):
+                 smtc=None, quick=False, induction_depth=None, mutate=None):
         self.name = name
         self.group = group
         self.what = what
@@ -84,8 +86,11 @@ class Proof:
         self.reset_start = reset_start  # else the first state is any state at all
         self.cut_sbox = cut_sbox      # S-box outputs free ($anyseq): see docs/formal.md
         self.smtc = smtc              # None, "zeroize" or "isolation"
-        self.quick = quick            # in the --quick set (ctest formal.quick)
+        self.quick = quick            # in the --quick set (--quick)
         self.induction_depth = induction_depth  # None: the bounded depth
+        # (RTL file, line as it is, line as the mutant has it): a planted bug, written
+        # into a copy of the file that this proof reads instead.
+        self.mutate = mutate
 
 
 PROOFS = [
@@ -99,6 +104,17 @@ PROOFS = [
           "must fail.",
           "tame_ta_keyctrl_iso", defines=["FORMAL_MUTANT_KEY_READ"], depth=12,
           induction=False, expect="fail", cut_sbox=True, smtc="isolation"),
+    Proof("vault_isolation", "1 key isolation",
+          "Two key vaults (8 slots, 3 readers), same commands and requests, different "
+          "slot data and UDS: every write answer, read valid and code, and slot flag "
+          "equal; each reader's data register zero except when it answers a granted read.",
+          "tame_key_vault_iso", depth=4, induction_depth=2, smtc="isolation", quick=True),
+    Proof("vault_isolation_mutant", "1 key isolation",
+          "The same with one line of the vault changed: a slot judged empty when its key "
+          "bits are zero, not by its valid flag. Must fail.",
+          "tame_key_vault_iso", depth=4, induction=False, expect="fail", smtc="isolation",
+          quick=True, mutate=("rtl/ta/tame_key_vault.sv",
+                              "if (!s_valid || zeroize_i) ", "if (data == '0 || zeroize_i) ")),
     Proof("keyctrl_zeroize", "2 zeroize",
           "From any state, one cycle after the controller's zeroize or a reset, and for as "
           "long as nothing new is written: every marked secret (DRBG Key, V, seed, "
@@ -112,6 +128,11 @@ PROOFS = [
           "expander's words are zero.",
           "tame_aes_pipe", params={"NumSlots": 2, "MaxKeyBits": 128, "SboxImpl": 1},
           defines=["FORMAL_ZEROIZE"], depth=6, cut_sbox=True, smtc="zeroize"),
+    Proof("vault_zeroize", "2 zeroize",
+          "tame_key_vault (8 slots, 3 readers): from any state, one cycle after zeroize "
+          "or reset and until a write or the fuse load is taken, every slot and every "
+          "read register is zero.",
+          "tame_key_vault_zeroize", depth=6, smtc="zeroize"),
     Proof("nonce_source", "3 nonces",
           "tame_nonce_source (2 slots, 1 requester), takers only under open slots: per "
           "slot and key, nonces handed out strictly increase (within a cycle too) and are "
@@ -317,10 +338,11 @@ def key_load_bits(width):
     return 639, 384
 
 
-def isolation_smtc(outdir):
+def isolation_smtc(outdir, keyctrl):
     """(assumptions, lemma, lemma names, registers left out) for key isolation.
-    The one assumption is the declassification: the DRBG blocks that become the TA
-    nonce (public by design: it goes into M1) are equal in both copies. The lemma, for
+    For the key controller (keyctrl true), the one assumption is the declassification:
+    the DRBG blocks that become the TA nonce (public by design: it goes into M1) are
+    equal in both copies; the vault has none. The lemma, for
     induction only, says every register of u_a equals u_b's, except key material; the
     bounded proof checks the wrapper's own assertions and nothing else, so that a
     counterexample (the mutant's) is a real difference at the outputs."""
@@ -386,6 +408,8 @@ def isolation_smtc(outdir):
             continue
         lines.append(f"assert (= [{a}] [{b}])")
         lemma.append(a)
+    if not keyctrl:
+        return [], lines, lemma, skipped
     for x in ("u_a.", "u_b."):
         # The wrapper offers address and data together, so the register block holds
         # both or neither.
@@ -426,6 +450,16 @@ def run_proof(p, tools, outdir, timeout, solver):
          "cut_sbox": p.cut_sbox, "reset_start": p.reset_start,
          "bmc": None, "induction": None, "seconds": {}, "notes": []}
     files = [REPO / f for f in configs.rtl_files()] + FORMAL_FILES
+    if p.mutate:
+        rel, before, after = p.mutate
+        text = (REPO / rel).read_text()
+        if text.count(before) != 1:
+            r["bmc"] = "error"
+            r["notes"].append(f"the line to mutate is not once in {rel}: {before.strip()}")
+            return r
+        mutant = pdir / Path(rel).name
+        mutant.write_text(text.replace(before, after))
+        files = [mutant if f == REPO / rel else f for f in files]
     ys = pdir / "design.ys"
     ys.write_text("\n".join(yosys_script(p, files, pdir)) + "\n")
     print(f"formal: {p.name}: yosys ...", flush=True)
@@ -449,7 +483,7 @@ def run_proof(p, tools, outdir, timeout, solver):
             r["notes"].append("no secret register found")
             return r
     elif p.smtc == "isolation":
-        assumptions, lines, lemma, skipped = isolation_smtc(pdir)
+        assumptions, lines, lemma, skipped = isolation_smtc(pdir, p.top == "tame_ta_keyctrl_iso")
         smtc += ["always"] + assumptions
         induction_smtc = smtc + lines
         r["lemma_registers"] = len(lemma)
@@ -554,7 +588,7 @@ def lint(tools):
     status = 0
     base = [REPO / f for f in configs.rtl_files()]
     for rel, top, only in LINT_TOPS:
-        files = [REPO / f for f in only] if only else base
+        files = list(base) if only is None else [REPO / f for f in only]
         files += [REPO / rel] if rel.startswith("rtl/formal/") else []
         for defs in ([], ALL_DEFINES):
             cmd = ["verilator", "--lint-only", "-Wall", str(REPO / "rtl" / "waivers.vlt")]

@@ -78,9 +78,15 @@ class TaDriver {
   // Told of every command that finished (refused or done).
   void on_command_done(std::function<void(const TaCommandDone&)> listener) { listener_ = std::move(listener); }
 
-  // One cycle with the entropy port served.
+  // The entropy source offers nothing for the next `clocks` clocks (a slow source, or
+  // one still gathering), then serves again.
+  void hold_entropy(unsigned clocks) { entropy_hold_ = clocks; }
+
+  // One cycle with the entropy port served (unless held back).
   void tick() {
     auto& d = sim_.dut();
+    d.entropy_valid_i = entropy_hold_ == 0;
+    if (entropy_hold_ > 0) --entropy_hold_;
     sim_.settle();
     const bool took = d.entropy_valid_i && d.entropy_ready_o;
     sim_.posedge();
@@ -254,6 +260,7 @@ class TaDriver {
   std::function<void(const TaCommandDone&)> listener_;
   Bytes adin_ = Bytes(contract::kAdinBytes, 0);   // what ADIN holds
   std::optional<bool> disk_aes256_;                   // FEATURES.disk_aes256, once read
+  unsigned entropy_hold_ = 0;                         // clocks the source still holds back
 };
 
 }  // namespace tame::sim

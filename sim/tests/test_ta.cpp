@@ -162,5 +162,24 @@ TEST(TrustAnchor, DrbgDrawsWhatTheModelDraws) {
   EXPECT_EQ(t.ta.read(TAME_TA_REG(RESEED_COUNT)), t.top.ta_model().drbg().reseed_counter());
 }
 
+// An entropy source that holds back makes the DRBG's commands wait (the controller
+// stays busy), and changes nothing else: the same seed gives the same draws as a source
+// that is always ready, and the model's.
+TEST(TrustAnchor, SlowEntropyOnlyDelaysTheDrbg) {
+  const std::uint64_t seed = test::test_seed();
+  Top fast(seed), slow(seed);
+  for (const TaCmd cmd : {TaCmd::Instantiate, TaCmd::DrawNonce, TaCmd::Reseed, TaCmd::DrawNonce}) {
+    const std::uint64_t fast0 = fast.top.sim().cycles();
+    ASSERT_EQ(fast.ta.command(cmd), TaErr::None) << ta_name(cmd);
+    const std::uint64_t fast_clocks = fast.top.sim().cycles() - fast0;
+    slow.ta.hold_entropy(300);
+    const std::uint64_t slow0 = slow.top.sim().cycles();
+    ASSERT_EQ(slow.ta.command(cmd), TaErr::None) << ta_name(cmd);
+    EXPECT_GT(slow.top.sim().cycles() - slow0, fast_clocks + 250) << ta_name(cmd) << " did not wait for entropy";
+  }
+  EXPECT_EQ(to_hex(slow.ta.read_nonce()), to_hex(fast.ta.read_nonce()));
+  EXPECT_EQ(to_hex(slow.ta.read_nonce()), to_hex(slow.top.ta_model().nonce()));
+}
+
 }  // namespace
 }  // namespace tame::sim
